@@ -1,0 +1,10 @@
+"""Solving: diffrax, batching over people, compilation cache (layer 5)."""
+
+from insulinsim.solve._simulate import (
+    SolverSettings,
+    enable_compilation_cache,
+    simulate,
+    stack_people,
+)
+
+__all__ = ["SolverSettings", "enable_compilation_cache", "simulate", "stack_people"]

@@ -1,0 +1,73 @@
+"""Unit conversions used at the edges of insulinsim, each a named, cited constant.
+
+Internally the model uses the units of the whole-body meal model (Dalla Man et al. 2007):
+glucose in mg/dL (concentration) and mg/kg (mass), insulin in pmol/L and pmol/kg, time in
+minutes. Everything else is converted here, at the boundary, and nowhere else.
+
+References
+----------
+- Glucose molar mass 180.156 g/mol: 1 mmol/L = 18.0156 mg/dL, rounded to 18.016 as in
+  DESIGN.md (bib key ``iupac_glucose``).
+- Insulin 1 µU/mL = 6.0 pmol/L: Knopp et al. 2019 (bib key ``knopp2019``), the conversion
+  used by the HOMA calculator and the ADA.
+- 1 U of insulin = 6 nmol (same factor), so 1 mU = 6 pmol.
+- HbA1c: IFCC (mmol/mol) = 10.929 * (NGSP % - 2.15) (Hoelzel et al. 2004; bib key
+  ``hoelzel2004``).
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "MG_DL_PER_MMOL_L_GLUCOSE",
+    "PMOL_L_PER_UU_ML_INSULIN",
+    "PMOL_PER_MU_INSULIN",
+    "body_surface_area_m2",
+    "glucose_mg_dl_to_mmol_l",
+    "glucose_mmol_l_to_mg_dl",
+    "hba1c_ifcc_to_ngsp",
+    "hba1c_ngsp_to_ifcc",
+    "insulin_pmol_l_to_uu_ml",
+    "insulin_uu_ml_to_pmol_l",
+]
+
+MG_DL_PER_MMOL_L_GLUCOSE: float = 18.016
+"""Glucose: mg/dL per mmol/L (molar mass 180.16 g/mol)."""
+
+PMOL_L_PER_UU_ML_INSULIN: float = 6.0
+"""Insulin: pmol/L per µU/mL (Knopp et al. 2019)."""
+
+PMOL_PER_MU_INSULIN: float = 6.0
+"""Insulin: pmol per mU (1 U = 6 nmol; same factor as above)."""
+
+
+def glucose_mmol_l_to_mg_dl(x):
+    return x * MG_DL_PER_MMOL_L_GLUCOSE
+
+
+def glucose_mg_dl_to_mmol_l(x):
+    return x / MG_DL_PER_MMOL_L_GLUCOSE
+
+
+def insulin_uu_ml_to_pmol_l(x):
+    return x * PMOL_L_PER_UU_ML_INSULIN
+
+
+def insulin_pmol_l_to_uu_ml(x):
+    return x / PMOL_L_PER_UU_ML_INSULIN
+
+
+def hba1c_ngsp_to_ifcc(percent):
+    """HbA1c NGSP (%) to IFCC (mmol/mol): 10.929 * (NGSP - 2.15) (Hoelzel et al. 2004)."""
+    return 10.929 * (percent - 2.15)
+
+
+def hba1c_ifcc_to_ngsp(mmol_mol):
+    """HbA1c IFCC (mmol/mol) to NGSP (%): the inverse of :func:`hba1c_ngsp_to_ifcc`."""
+    return mmol_mol / 10.929 + 2.15
+
+
+def body_surface_area_m2(weight_kg: float, height_cm: float) -> float:
+    """Body-surface area (m^2) by Mosteller 1987: sqrt(height_cm * weight_kg / 3600)."""
+    return math.sqrt(height_cm * weight_kg / 3600.0)
