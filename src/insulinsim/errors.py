@@ -31,7 +31,7 @@ class InputError(ValueError):
         self.fix = fix
         msg = f"{field}: got {value!r}; allowed: {allowed}"
         if fix:
-            msg += f". {fix}"
+            msg += f". {fix[:1].upper()}{fix[1:]}"
         super().__init__(msg)
 
 

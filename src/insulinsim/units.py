@@ -30,6 +30,7 @@ __all__ = [
     "hba1c_ngsp_to_ifcc",
     "insulin_pmol_l_to_uu_ml",
     "insulin_uu_ml_to_pmol_l",
+    "parse_glucose_mg_dl",
 ]
 
 MG_DL_PER_MMOL_L_GLUCOSE: float = 18.016
@@ -71,3 +72,47 @@ def hba1c_ifcc_to_ngsp(mmol_mol):
 def body_surface_area_m2(weight_kg: float, height_cm: float) -> float:
     """Body-surface area (m^2) by Mosteller 1987: sqrt(height_cm * weight_kg / 3600)."""
     return math.sqrt(height_cm * weight_kg / 3600.0)
+
+
+_GLUCOSE_UNITS = {"mg/dl": 1.0, "mmol/l": MG_DL_PER_MMOL_L_GLUCOSE}
+# plausible plasma glucose in each unit (survivable range), for bare numbers
+_PLAUSIBLE_MG_DL = (20.0, 700.0)
+_PLAUSIBLE_MMOL_L = (1.0, 40.0)
+
+
+def parse_glucose_mg_dl(text: str, field: str = "glucose") -> float:
+    """Parse a glucose value such as ``"90 mg/dL"`` or ``"5.0mmol/L"`` into mg/dL.
+
+    A bare number is accepted only where one unit is plausible (e.g. ``"90"`` can only be
+    mg/dL); a number plausible in both units (20-40) is refused, naming the field.
+    """
+    from insulinsim.errors import InputError
+
+    raw = str(text).strip()
+    low = raw.lower().replace(" ", "")
+    for unit, factor in _GLUCOSE_UNITS.items():
+        if low.endswith(unit):
+            try:
+                return float(low[: -len(unit)]) * factor
+            except ValueError:
+                break
+    else:
+        try:
+            v = float(low)
+        except ValueError:
+            v = math.nan
+        if math.isfinite(v):
+            as_mg = _PLAUSIBLE_MG_DL[0] <= v <= _PLAUSIBLE_MG_DL[1]
+            as_mmol = _PLAUSIBLE_MMOL_L[0] <= v <= _PLAUSIBLE_MMOL_L[1]
+            if as_mg and not as_mmol:
+                return v
+            if as_mmol and not as_mg:
+                return v * MG_DL_PER_MMOL_L_GLUCOSE
+            if as_mg and as_mmol:
+                raise InputError(
+                    field,
+                    raw,
+                    "a value with its unit, e.g. '90 mg/dL' or '5 mmol/L'",
+                    "this number is plausible in both mg/dL and mmol/L",
+                )
+    raise InputError(field, raw, "glucose in mg/dL (20-700) or mmol/L (1-40), e.g. '90 mg/dL'")

@@ -148,16 +148,25 @@ FLUX_META: dict[str, tuple[str, str, str]] = {
     "uptake_muscle_mg_kg_min": ("uptake_muscle", "mg/kg/min", "skeletal muscle glucose uptake"),
     "uptake_adipose_mg_kg_min": ("uptake_adipose", "mg/kg/min", "adipose tissue glucose uptake"),
     "uptake_other_mg_kg_min": (
-        "uptake_other", "mg/kg/min", "other insulin-dependent tissues' glucose uptake"),
+        "uptake_other",
+        "mg/kg/min",
+        "other insulin-dependent tissues' glucose uptake",
+    ),
     "uptake_brain_mg_kg_min": (
-        "uptake_brain", "mg/kg/min", "insulin-independent uptake: brain and red cells"),
+        "uptake_brain",
+        "mg/kg/min",
+        "insulin-independent uptake: brain and red cells",
+    ),
     "excretion_kidney_mg_kg_min": ("excretion_kidney", "mg/kg/min", "renal glucose excretion"),
     "secretion_pmol_kg_min": ("secretion", "pmol/kg/min", "pancreas: insulin secretion"),
     "gir_mg_kg_min": ("gir", "mg/kg/min", "intravenous glucose infusion rate"),
     "exogenous_insulin_pmol_kg_min": (
-        "exogenous_insulin", "pmol/kg/min", "exogenous insulin reaching plasma"),
+        "exogenous_insulin",
+        "pmol/kg/min",
+        "exogenous insulin reaching plasma",
+    ),
     "hepatic_extraction": ("hepatic_extraction", "1", "hepatic insulin extraction"),
-}  # fmt: skip
+}
 
 
 def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
@@ -210,24 +219,39 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
     dG_dt = dG_p / p.glucose.V_G
 
     # secretion, glucagon, delays
-    dY, dI_po = pancreas.insulin_secretion_derivatives(
-        y.Y, y.I_po, G, dG_dt, b.G_b, p.pancreas
-    )
-    dH, dSR_Hs = pancreas.glucagon_derivatives(
-        y.H, y.SR_Hs, G, dG_dt, I, b.G_b, b.I_b, p.glucagon
-    )
+    dY, dI_po = pancreas.insulin_secretion_derivatives(y.Y, y.I_po, G, dG_dt, b.G_b, p.pancreas)
+    dH, dSR_Hs = pancreas.glucagon_derivatives(y.H, y.SR_Hs, G, dG_dt, I, b.G_b, b.I_b, p.glucagon)
     dX_H = liver.glucagon_action_derivative(y.X_H, y.H, p.glucagon)
     dI_1, dI_d = liver.delayed_insulin_derivatives(y.I_1, y.I_d, I, p.liver)
     dX = glucose.remote_insulin_derivative(y.X, I, b.I_b, p.glucose)
-    dHR = jnp.where(u.heart_rate_bpm > 0.0, jnp.maximum(u.heart_rate_bpm - p.exercise.HR_b, 0.0), 0.0)
+    dHR = jnp.where(
+        u.heart_rate_bpm > 0.0, jnp.maximum(u.heart_rate_bpm - p.exercise.HR_b, 0.0), 0.0
+    )
     dY_ex, dZ_ex, dW_ex = exercise.derivatives(y.Y_ex, y.Z_ex, dHR, p.exercise)
 
     dy = State(
-        Q_sto1=dQ_sto1, Q_sto2=dQ_sto2, Q_gut=dQ_gut, G_p=dG_p, G_t=dG_t,
-        I_l=dI_l, I_p=dI_p, I_po=dI_po, Y=dY, X=dX, I_1=dI_1, I_d=dI_d,
-        H=dH, SR_Hs=dSR_Hs, X_H=dX_H, Y_ex=dY_ex, Z_ex=dZ_ex, W_ex=dW_ex,
-        I_sc1=dI_sc1, I_sc2=dI_sc2, clamp_int=dclamp_int,
-    )  # fmt: skip
+        Q_sto1=dQ_sto1,
+        Q_sto2=dQ_sto2,
+        Q_gut=dQ_gut,
+        G_p=dG_p,
+        G_t=dG_t,
+        I_l=dI_l,
+        I_p=dI_p,
+        I_po=dI_po,
+        Y=dY,
+        X=dX,
+        I_1=dI_1,
+        I_d=dI_d,
+        H=dH,
+        SR_Hs=dSR_Hs,
+        X_H=dX_H,
+        Y_ex=dY_ex,
+        Z_ex=dZ_ex,
+        W_ex=dW_ex,
+        I_sc1=dI_sc1,
+        I_sc2=dI_sc2,
+        clamp_int=dclamp_int,
+    )
     U_ex = U_id - U_id_rest  # exercise-driven uptake, all in muscle
     m = muscle.glucose_uptake(U_id_rest, p.muscle) + U_ex
     a = adipose.glucose_uptake(U_id_rest, p.adipose)
@@ -292,26 +316,54 @@ def basal_state(p: Parameters) -> Basal:
 
     solver = optx.Bisection(rtol=1e-13, atol=1e-10, flip="detect")
     sol = optx.root_find(
-        residual, solver, pg.V_G * 100.0, max_steps=256,
+        residual,
+        solver,
+        pg.V_G * 100.0,
+        max_steps=256,
         options={"lower": pg.V_G * 10.0, "upper": pg.V_G * 1000.0},
-    )  # fmt: skip
+    )
     G_pb = sol.value
     G_tb = tissue(G_pb)
     EGP_b = liver.glucose_production(G_pb, I_b, I_pob, 0.0, p.liver, p.glucagon)
     sc = p.subcutaneous
     I_sc1b = Ra_Ib / (sc.k_d + sc.k_a1)
     return Basal(
-        G_b=G_pb / pg.V_G, I_b=I_b, G_pb=G_pb, G_tb=G_tb, I_lb=I_lb, I_pb=I_pb,
-        I_pob=I_pob, EGP_b=EGP_b, I_sc1b=I_sc1b, I_sc2b=sc.k_d * I_sc1b / sc.k_a2,
-    )  # fmt: skip
+        G_b=G_pb / pg.V_G,
+        I_b=I_b,
+        G_pb=G_pb,
+        G_tb=G_tb,
+        I_lb=I_lb,
+        I_pb=I_pb,
+        I_pob=I_pob,
+        EGP_b=EGP_b,
+        I_sc1b=I_sc1b,
+        I_sc2b=sc.k_d * I_sc1b / sc.k_a2,
+    )
 
 
 def initial_state(p: Parameters, b: Basal) -> State:
     """The basal steady state as a :class:`State` (the start of every protocol)."""
     z = jnp.zeros_like(b.G_b)
     return State(
-        Q_sto1=z, Q_sto2=z, Q_gut=z, G_p=b.G_pb, G_t=b.G_tb, I_l=b.I_lb, I_p=b.I_pb,
-        I_po=b.I_pob, Y=z, X=z, I_1=b.I_b, I_d=b.I_b, H=z + p.glucagon.H_b,
-        SR_Hs=z + p.glucagon.n * p.glucagon.H_b, X_H=z, Y_ex=z, Z_ex=z, W_ex=z,
-        I_sc1=b.I_sc1b, I_sc2=b.I_sc2b, clamp_int=z,
-    )  # fmt: skip
+        Q_sto1=z,
+        Q_sto2=z,
+        Q_gut=z,
+        G_p=b.G_pb,
+        G_t=b.G_tb,
+        I_l=b.I_lb,
+        I_p=b.I_pb,
+        I_po=b.I_pob,
+        Y=z,
+        X=z,
+        I_1=b.I_b,
+        I_d=b.I_b,
+        H=z + p.glucagon.H_b,
+        SR_Hs=z + p.glucagon.n * p.glucagon.H_b,
+        X_H=z,
+        Y_ex=z,
+        Z_ex=z,
+        W_ex=z,
+        I_sc1=b.I_sc1b,
+        I_sc2=b.I_sc2b,
+        clamp_int=z,
+    )

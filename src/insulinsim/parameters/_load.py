@@ -171,7 +171,9 @@ def person(preset: str = "healthy", overrides: Mapping[str, float] | None = None
             v = math.nan
         if not (math.isfinite(v) and 0.0 <= v <= hi):
             raise InputError(
-                f"--set {key}", raw, f"[0, {hi:g}] {info.unit}",
+                f"--set {key}",
+                raw,
+                f"[0, {hi:g}] {info.unit}",
                 f"the {preset} value is {info.value:g} {info.unit}",
             )
         values[key] = v

@@ -16,9 +16,9 @@ __all__ = [
     "Clamp",
     "Event",
     "Exercise",
-    "InsulinBolus",
     "IVGlucose",
     "IVInsulin",
+    "InsulinBolus",
     "Meal",
     "Protocol",
 ]
@@ -45,8 +45,14 @@ class Meal:
 
     def __post_init__(self):
         _time("meal.time_min", self.time_min)
-        check_range("meal.carbs_g", self.carbs_g, 0.5, 300.0, "g of glucose",
-                    fix="give the carbohydrate content of one meal in grams")  # fmt: skip
+        check_range(
+            "meal.carbs_g",
+            self.carbs_g,
+            0.5,
+            300.0,
+            "g of glucose",
+            fix="give the carbohydrate content of one meal in grams",
+        )
         check_range("meal.duration_min", self.duration_min, 0.1, 120.0, "min")
 
     @property
@@ -64,8 +70,14 @@ class IVGlucose:
 
     def __post_init__(self):
         _time("iv_glucose.time_min", self.time_min)
-        check_range("iv_glucose.dose_g_per_kg", self.dose_g_per_kg, 0.001, 2.0, "g/kg",
-                    fix="the standard IVGTT dose is 0.3 g/kg")  # fmt: skip
+        check_range(
+            "iv_glucose.dose_g_per_kg",
+            self.dose_g_per_kg,
+            0.001,
+            2.0,
+            "g/kg",
+            fix="the standard IVGTT dose is 0.3 g/kg",
+        )
         check_range("iv_glucose.duration_min", self.duration_min, 0.1, 600.0, "min")
 
     @property
@@ -83,8 +95,14 @@ class IVInsulin:
 
     def __post_init__(self):
         _time("iv_insulin.time_min", self.time_min)
-        check_range("iv_insulin.dose_mU_per_kg", self.dose_mU_per_kg, 0.01, 500.0, "mU/kg",
-                    fix="the insulin-modified FSIGT uses 30 mU/kg (0.03 U/kg)")  # fmt: skip
+        check_range(
+            "iv_insulin.dose_mU_per_kg",
+            self.dose_mU_per_kg,
+            0.01,
+            500.0,
+            "mU/kg",
+            fix="the insulin-modified FSIGT uses 30 mU/kg (0.03 U/kg)",
+        )
         check_range("iv_insulin.duration_min", self.duration_min, 0.1, 600.0, "min")
 
     @property
@@ -110,10 +128,22 @@ class Clamp:
 
     def __post_init__(self):
         _time("clamp.time_min", self.time_min)
-        check_range("clamp.duration_min", self.duration_min, 30.0, 1440.0, "min",
-                    fix="the M value needs at least the last 30 min of a clamp")  # fmt: skip
-        check_range("clamp.insulin_mU_m2_min", self.insulin_mU_m2_min, 1.0, 2000.0,
-                    "mU/m^2/min", fix="40 mU/m^2/min is the standard dose")  # fmt: skip
+        check_range(
+            "clamp.duration_min",
+            self.duration_min,
+            30.0,
+            1440.0,
+            "min",
+            fix="the M value needs at least the last 30 min of a clamp",
+        )
+        check_range(
+            "clamp.insulin_mU_m2_min",
+            self.insulin_mU_m2_min,
+            1.0,
+            2000.0,
+            "mU/m^2/min",
+            fix="40 mU/m^2/min is the standard dose",
+        )
         if self.target_mg_dl is not None:
             check_range("clamp.target_mg_dl", self.target_mg_dl, 50.0, 300.0, "mg/dL")
 
@@ -133,8 +163,14 @@ class Exercise:
     def __post_init__(self):
         _time("exercise.time_min", self.time_min)
         check_range("exercise.duration_min", self.duration_min, 1.0, 480.0, "min")
-        check_range("exercise.heart_rate_bpm", self.heart_rate_bpm, 60.0, 220.0, "bpm",
-                    fix="give the heart rate during exercise, above the resting 60 bpm")  # fmt: skip
+        check_range(
+            "exercise.heart_rate_bpm",
+            self.heart_rate_bpm,
+            60.0,
+            220.0,
+            "bpm",
+            fix="give the heart rate during exercise, above the resting 60 bpm",
+        )
 
     @property
     def end_min(self) -> float:
@@ -151,8 +187,14 @@ class InsulinBolus:
 
     def __post_init__(self):
         _time("insulin_bolus.time_min", self.time_min)
-        check_range("insulin_bolus.units", self.units, 0.1, 100.0, "U",
-                    fix="a prandial bolus is typically 1-20 U")  # fmt: skip
+        check_range(
+            "insulin_bolus.units",
+            self.units,
+            0.1,
+            100.0,
+            "U",
+            fix="a prandial bolus is typically 1-20 U",
+        )
         check_range("insulin_bolus.duration_min", self.duration_min, 0.1, 1440.0, "min")
 
     @property
@@ -181,9 +223,12 @@ class Protocol:
         check_range("sample_every_min", self.sample_every_min, 0.1, 240.0, "min")
         for e in self.events:
             if e.time_min >= self.t_end_min:
-                raise InputError(f"{type(e).__name__.lower()}.time_min", e.time_min,
-                                 f"[0, {self.t_end_min:g}) min",
-                                 "the event starts after the end of the simulation")  # fmt: skip
+                raise InputError(
+                    f"{type(e).__name__.lower()}.time_min",
+                    e.time_min,
+                    f"[0, {self.t_end_min:g}) min",
+                    "the event starts after the end of the simulation",
+                )
 
     def breakpoints(self) -> tuple[float, ...]:
         """Every time at which an input changes (inside the simulated span), sorted."""
@@ -192,7 +237,7 @@ class Protocol:
 
     def times(self) -> tuple[float, ...]:
         """The output grid: the regular grid plus any extra sampling times."""
-        n = int(math.floor(self.t_end_min / self.sample_every_min + 1e-9))
+        n = math.floor(self.t_end_min / self.sample_every_min + 1e-9)
         grid = {round(i * self.sample_every_min, 9) for i in range(n + 1)}
         grid |= {float(t) for t in self.sample_times_min if 0.0 <= t <= self.t_end_min}
         grid.add(float(self.t_end_min))

@@ -85,5 +85,7 @@ def build_schedule(protocol: Protocol, BW_kg, height_cm) -> Schedule:
     values = {}
     for f in _FIELDS:
         v = absolute[f] + per_kg[f] * BW + per_m2[f] * BSA
-        values[f] = jnp.asarray(np.broadcast_to(v, np.broadcast_shapes(v.shape, BW.shape[:-1] + (k,))))
+        values[f] = jnp.asarray(
+            np.broadcast_to(v, np.broadcast_shapes(v.shape, (*BW.shape[:-1], k)))
+        )
     return Schedule(edges=jnp.asarray(edges), values=Inputs(**values))

@@ -44,8 +44,9 @@ def standard_value(name: str):
 def ogtt(glucose_g: float | None = None, t_end_min: float = 180.0) -> Protocol:
     """75-g oral glucose tolerance test (ADA), sampled every minute and at 0/30/60/90/120."""
     g = standard_value("ogtt_glucose") if glucose_g is None else glucose_g
-    return Protocol("ogtt", (Meal(0.0, g),), t_end_min,
-                    sample_times_min=tuple(standard_value("ogtt_samples")))  # fmt: skip
+    return Protocol(
+        "ogtt", (Meal(0.0, g),), t_end_min, sample_times_min=tuple(standard_value("ogtt_samples"))
+    )
 
 
 def meal_test(carbs_g: float = 78.0, t_end_min: float = 420.0) -> Protocol:
@@ -81,9 +82,11 @@ def clamp(
 
 
 def exercise_bout(
-    start_min: float = 60.0, duration_min: float = 45.0, heart_rate_bpm: float = 120.0,
+    start_min: float = 60.0,
+    duration_min: float = 45.0,
+    heart_rate_bpm: float = 120.0,
     t_end_min: float = 360.0,
-) -> Protocol:  # fmt: skip
+) -> Protocol:
     """A fasting exercise bout at a given heart rate."""
     return Protocol("exercise", (Exercise(start_min, duration_min, heart_rate_bpm),), t_end_min)
 

@@ -1,0 +1,284 @@
+"""``insulinsim`` command line: demo, simulate, params.
+
+Bad input exits with status 2 and one line on stderr naming the field, the value and the
+allowed range; nothing is written when a run fails.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from insulinsim import protocols as P
+from insulinsim.errors import InputError, check_range
+
+app = typer.Typer(
+    name="insulinsim",
+    help="Simulate the human glucose-insulin system and insulin resistance. "
+    "A research and teaching tool, not medical advice.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DEMO_PEOPLE = ("healthy", "insulin_resistant", "t2d")
+OGTT_SAMPLES = (0.0, 30.0, 60.0, 90.0, 120.0)
+
+
+class ProtocolName(StrEnum):
+    meal = "meal"
+    ogtt = "ogtt"
+    ivgtt = "ivgtt"
+    fsigt = "fsigt"
+    clamp = "clamp"
+    exercise = "exercise"
+    day = "day"
+
+
+def _fail(e: Exception) -> None:
+    err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def _parse_sets(items: list[str]) -> dict[str, float]:
+    sets = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise InputError(
+                "--set",
+                item,
+                "NAME=VALUE, e.g. glucose.V_mx=0.03",
+                "see `insulinsim params` for the names",
+            )
+        try:
+            sets[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--set {name}", value, "a number in the parameter's unit") from None
+    return sets
+
+
+def _build_protocol(
+    name: ProtocolName, carbs_g, days, clamp_insulin, clamp_target, heart_rate, exercise_min, t_end
+):
+    from insulinsim.units import parse_glucose_mg_dl
+
+    if name is ProtocolName.meal:
+        return P.meal_test(carbs_g if carbs_g is not None else 78.0, t_end or 420.0)
+    if name is ProtocolName.ogtt:
+        return P.ogtt(carbs_g, t_end or 180.0)
+    if name is ProtocolName.ivgtt:
+        return P.ivgtt(None, t_end or 180.0)
+    if name is ProtocolName.fsigt:
+        return P.fsigt(None, t_end or 180.0)
+    if name is ProtocolName.clamp:
+        target = None if clamp_target is None else parse_glucose_mg_dl(clamp_target, "--target")
+        return P.clamp(clamp_insulin, t_end, target)
+    if name is ProtocolName.exercise:
+        return P.exercise_bout(60.0, exercise_min, heart_rate, t_end or 360.0)
+    n = int(check_range("--days", days, 1, 60, "days"))
+    return P.multi_day(P.standard_day(), n) if n > 1 else P.standard_day()
+
+
+def _indices(ds, protocol_name: str) -> dict:
+    from insulinsim import analysis
+
+    if protocol_name == "ogtt":
+        return analysis.ogtt_indices(ds)
+    if protocol_name == "clamp":
+        m = analysis.m_value(ds.gir.values, ds.time.values)
+        return {"m_value_mg_kg_min": np.atleast_1d(m)}
+    return {}
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    arr = np.asarray(x)
+    if arr.dtype.kind in "fc":
+        return [None if not math.isfinite(v) else float(v) for v in arr.ravel()]
+    return [str(v) if not isinstance(v, int | float) else v for v in arr.ravel().tolist()]
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the figure")] = Path("."),
+) -> None:
+    """The main job: a 75-g OGTT of a healthy, an insulin-resistant and a type 2 person."""
+    from insulinsim import analysis, parameters, simulate
+    from insulinsim.plotting import plot_result
+
+    t0 = time.perf_counter()
+    with out.status("Simulating a 75-g OGTT for three people (compiles on first run)..."):
+        people = [parameters.person(n) for n in DEMO_PEOPLE]
+        ds = simulate(people, P.ogtt(), names=list(DEMO_PEOPLE))
+    idx = analysis.ogtt_indices(ds)
+
+    table = Table(title="75-g OGTT: plasma glucose (mg/dL) / insulin (µU/mL)")
+    table.add_column("person")
+    for t in OGTT_SAMPLES:
+        table.add_column(f"{t:g} min", justify="right")
+    for k, name in enumerate(DEMO_PEOPLE):
+        row = ds.isel(person=k).sel(time=list(OGTT_SAMPLES))
+        cells = [
+            f"{g:.0f} / {i / 6.0:.1f}"
+            for g, i in zip(row.glucose.values, row.insulin.values, strict=True)
+        ]
+        table.add_row(name, *cells)
+    out.print(table)
+
+    itab = Table(title="Indices")
+    itab.add_column("index")
+    for name in DEMO_PEOPLE:
+        itab.add_column(name, justify="right")
+    for key, vals in idx.items():
+        arr = np.atleast_1d(np.asarray(vals))
+        if arr.dtype.kind in "fc":
+            itab.add_row(key, *[f"{v:.3g}" for v in arr])
+        else:
+            itab.add_row(key, *[str(v) for v in arr])
+    out.print(itab)
+    fig = plot_result(
+        ds,
+        Path(out_dir) / "insulinsim_demo_ogtt.png",
+        title="75-g OGTT: healthy vs insulin resistant vs type 2 diabetes",
+    )
+    out.print(f"Figure written to [bold]{fig}[/bold] ({time.perf_counter() - t0:.1f} s).")
+    out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
+
+
+@app.command("simulate")
+def simulate_cmd(
+    protocol: Annotated[ProtocolName, typer.Argument(help="what to simulate")],
+    person: Annotated[str, typer.Option("--person", help="preset person")] = "healthy",
+    sets: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE override")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help=".csv, .parquet or .nc")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="figure file (.png)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    carbs_g: Annotated[float | None, typer.Option(help="meal/OGTT glucose (g)")] = None,
+    days: Annotated[int, typer.Option(help="days for the 'day' protocol")] = 1,
+    clamp_insulin: Annotated[float | None, typer.Option(help="clamp mU/m^2/min")] = None,
+    target: Annotated[str | None, typer.Option(help="clamp glucose, e.g. '90 mg/dL'")] = None,
+    heart_rate: Annotated[float, typer.Option(help="exercise heart rate (bpm)")] = 120.0,
+    exercise_min: Annotated[float, typer.Option(help="exercise duration (min)")] = 45.0,
+    t_end: Annotated[float | None, typer.Option(help="simulated span (min)")] = None,
+) -> None:
+    """Simulate one protocol for one preset person."""
+    from insulinsim import parameters, simulate
+    from insulinsim.io import write_result
+    from insulinsim.plotting import plot_result
+
+    try:
+        for path, allowed in (
+            (out_file, (".csv", ".parquet", ".nc")),
+            (plot, (".png", ".svg", ".pdf")),
+        ):
+            if path is not None and path.suffix.lower() not in allowed:
+                raise InputError(
+                    "--out" if path is out_file else "--plot",
+                    str(path),
+                    "a file ending in " + ", ".join(allowed),
+                )
+        params = parameters.person(person, _parse_sets(sets or []))
+        proto = _build_protocol(
+            protocol, carbs_g, days, clamp_insulin, target, heart_rate, exercise_min, t_end
+        )
+    except InputError as e:
+        _fail(e)
+    with err.status(f"Simulating {proto.name} for {person}..."):
+        ds = simulate(params, proto, names=[person])
+    if ds.status.values[0] != "ok":
+        err.print(f"error: {person}: {ds.status.values[0]}")
+        raise typer.Exit(code=1)
+    indices = _indices(ds, protocol.value)
+    if out_file is not None:
+        write_result(ds, out_file)
+    if plot is not None:
+        plot_result(ds, plot, title=f"{proto.name}: {person}")
+    if as_json:
+        one = ds.isel(person=0)
+        organs = {
+            "muscle": "uptake_muscle",
+            "adipose": "uptake_adipose",
+            "other": "uptake_other",
+            "brain": "uptake_brain",
+            "kidney": "excretion_kidney",
+            "liver": "egp",
+        }
+        units = {
+            "time_min": "min",
+            "glucose_mg_dl": "mg/dL",
+            "insulin_pmol_l": "pmol/L",
+            "uptake_mg_kg_min": "mg/kg/min (liver: production)",
+        }
+        payload = {
+            "person": person,
+            "protocol": proto.name,
+            "time_min": _jsonable(one.time.values),
+            "glucose_mg_dl": _jsonable(one.glucose.values),
+            "insulin_pmol_l": _jsonable(one.insulin.values),
+            "indices": {k: _jsonable(v)[0] for k, v in indices.items()},
+            "uptake_mg_kg_min": {k: _jsonable(one[v].values) for k, v in organs.items()},
+            "units": units,
+        }
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    one = ds.isel(person=0)
+    table = Table(title=f"{proto.name}: {person}")
+    for col in ("time (min)", "glucose (mg/dL)", "insulin (pmol/L)", "EGP (mg/kg/min)"):
+        table.add_column(col, justify="right")
+    t = one.time.values
+    step = max(1, len(t) // 12)
+    for k in range(0, len(t), step):
+        table.add_row(
+            f"{t[k]:g}",
+            f"{one.glucose.values[k]:.1f}",
+            f"{one.insulin.values[k]:.1f}",
+            f"{one.egp.values[k]:.2f}",
+        )
+    out.print(table)
+    for k, v in indices.items():
+        out.print(f"{k}: {_jsonable(v)[0]}")
+    for path in (out_file, plot):
+        if path is not None:
+            out.print(f"wrote {path}")
+
+
+@app.command()
+def params(
+    person: Annotated[str, typer.Option("--person", help="preset person")] = "healthy",
+) -> None:
+    """List every parameter of a preset with its value, unit, source and derivation."""
+    from insulinsim.parameters import parameter_info
+
+    try:
+        infos = parameter_info(person)
+    except InputError as e:
+        _fail(e)
+    table = Table(title=f"parameters of '{person}'")
+    for col in ("name", "value", "unit", "source", "obtained", "description"):
+        table.add_column(col)
+    for key, info in infos.items():
+        table.add_row(
+            key, f"{info.value:.6g}", info.unit, info.source, info.obtained, info.description
+        )
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point of the ``insulinsim`` script."""
+    try:
+        app()
+    except InputError as e:  # pragma: no cover - commands catch their own
+        _fail(e)

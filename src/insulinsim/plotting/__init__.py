@@ -1,0 +1,5 @@
+"""Static figures (front-end layer)."""
+
+from insulinsim.plotting._figures import OKABE_ITO, ORGANS, plot_result
+
+__all__ = ["OKABE_ITO", "ORGANS", "plot_result"]

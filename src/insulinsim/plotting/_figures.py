@@ -1,0 +1,100 @@
+"""Static figures of simulation results (matplotlib), in a colour-blind-safe palette."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+__all__ = ["OKABE_ITO", "ORGANS", "plot_result"]
+
+# Okabe & Ito (2008) colour-universal-design palette
+OKABE_ITO = ["#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+# organ -> (result variable, label); the liver row is production, the rest disposal
+ORGANS = {
+    "muscle": ("uptake_muscle", "skeletal muscle"),
+    "adipose": ("uptake_adipose", "adipose tissue"),
+    "other": ("uptake_other", "other insulin-dependent"),
+    "brain": ("uptake_brain", "brain and red cells"),
+    "kidney": ("excretion_kidney", "kidney (urine)"),
+}
+
+
+def _trapz(y, t):
+    return np.sum(0.5 * (y[..., 1:] + y[..., :-1]) * np.diff(t), axis=-1)
+
+
+def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = None) -> Path:
+    """Glucose, insulin, glucagon and glucose disposal by organ for every person in ``ds``.
+
+    The figure is written atomically (PNG, SVG or PDF by extension) and its path returned.
+    """
+    t = ds.time.values
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), constrained_layout=True)
+    (ax_g, ax_i), (ax_h, ax_o) = axes
+    people = [str(p) for p in ds.person.values]
+    for k, name in enumerate(people):
+        c = OKABE_ITO[k % len(OKABE_ITO)]
+        ax_g.plot(t, ds.glucose.values[k], color=c, lw=2, label=name)
+        ax_i.plot(t, ds.insulin.values[k], color=c, lw=2, label=name)
+        ax_h.plot(t, ds.glucagon.values[k], color=c, lw=2, label=name)
+    ax_g.set(ylabel="plasma glucose (mg/dL)", title="Glucose")
+    ax_g.axhline(140, color="grey", ls=":", lw=1)
+    ax_g.text(
+        t[-1],
+        141,
+        "140 mg/dL (2-h IGT threshold)",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="grey",
+    )
+    ax_i.set(ylabel="plasma insulin (pmol/L)", title="Insulin")
+    ax_h.set(ylabel="plasma glucagon (pg/mL)", title="Glucagon")
+    for ax in (ax_g, ax_i, ax_h):
+        ax.set_xlabel("time (min)")
+        ax.grid(alpha=0.3)
+    ax_g.legend(frameon=False)
+
+    # cumulative glucose handled by each organ over the protocol, per person
+    width = 0.8 / max(len(people), 1)
+    x = np.arange(len(ORGANS) + 1)
+    labels = [lab for _, lab in ORGANS.values()] + ["liver (output)"]
+    for k, name in enumerate(people):
+        vals = [_trapz(ds[var].values[k], t) for var, _ in ORGANS.values()]
+        vals.append(_trapz(ds.egp.values[k], t))
+        ax_o.bar(
+            x + (k - (len(people) - 1) / 2) * width,
+            vals,
+            width,
+            color=OKABE_ITO[k % len(OKABE_ITO)],
+            label=name,
+        )
+    ax_o.set_xticks(x, labels, rotation=30, ha="right", fontsize=8)
+    ax_o.set(
+        ylabel=f"glucose over {t[-1] - t[0]:g} min (mg/kg)", title="Glucose handled by each organ"
+    )
+    ax_o.grid(axis="y", alpha=0.3)
+    if title:
+        fig.suptitle(title)
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix or ".png", dir=p.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=120)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        plt.close(fig)
+    return p
