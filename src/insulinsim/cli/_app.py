@@ -126,7 +126,7 @@ def demo(
     idx = analysis.ogtt_indices(ds)
 
     table = Table(title="75-g OGTT: plasma glucose (mg/dL) / insulin (µU/mL)")
-    table.add_column("person")
+    table.add_column("person", no_wrap=True)
     for t in OGTT_SAMPLES:
         table.add_column(f"{t:g} min", justify="right")
     for k, name in enumerate(DEMO_PEOPLE):
@@ -138,16 +138,18 @@ def demo(
         table.add_row(name, *cells)
     out.print(table)
 
-    itab = Table(title="Indices")
-    itab.add_column("index")
+    itab = Table(title="Indices (from the 0/30/60/90/120-min samples)")
+    itab.add_column("index", no_wrap=True)
+    itab.add_column("unit")
     for name in DEMO_PEOPLE:
-        itab.add_column(name, justify="right")
-    for key, vals in idx.items():
-        arr = np.atleast_1d(np.asarray(vals))
-        if arr.dtype.kind in "fc":
-            itab.add_row(key, *[f"{v:.3g}" for v in arr])
-        else:
-            itab.add_row(key, *[str(v) for v in arr])
+        itab.add_column(name, justify="right", no_wrap=True)
+    for key in idx.data_vars:
+        if key.endswith("reasons"):
+            continue
+        var = idx[key]
+        arr = np.atleast_1d(var.values)
+        cells = [f"{v:.3g}" for v in arr] if arr.dtype.kind in "fc" else [str(v) for v in arr]
+        itab.add_row(key, var.attrs.get("units", ""), *cells)
     out.print(itab)
     fig = plot_result(
         ds,

@@ -33,7 +33,7 @@ def _trapz(y, t):
 
 
 def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = None) -> Path:
-    """Glucose, insulin, glucagon and glucose disposal by organ for every person in ``ds``.
+    """Glucose, insulin, liver glucose output and glucose handled by organ, per person.
 
     The figure is written atomically (PNG, SVG or PDF by extension) and its path returned.
     """
@@ -45,7 +45,7 @@ def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = Non
         c = OKABE_ITO[k % len(OKABE_ITO)]
         ax_g.plot(t, ds.glucose.values[k], color=c, lw=2, label=name)
         ax_i.plot(t, ds.insulin.values[k], color=c, lw=2, label=name)
-        ax_h.plot(t, ds.glucagon.values[k], color=c, lw=2, label=name)
+        ax_h.plot(t, ds.egp.values[k], color=c, lw=2, label=name)
     ax_g.set(ylabel="plasma glucose (mg/dL)", title="Glucose")
     ax_g.axhline(140, color="grey", ls=":", lw=1)
     ax_g.text(
@@ -58,7 +58,7 @@ def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = Non
         color="grey",
     )
     ax_i.set(ylabel="plasma insulin (pmol/L)", title="Insulin")
-    ax_h.set(ylabel="plasma glucagon (pg/mL)", title="Glucagon")
+    ax_h.set(ylabel="EGP (mg/kg/min)", title="Liver: endogenous glucose production")
     for ax in (ax_g, ax_i, ax_h):
         ax.set_xlabel("time (min)")
         ax.grid(alpha=0.3)
