@@ -70,8 +70,7 @@ def pmol_l(i_uu_ml):
 def test_homa1_checkpoints():
     """Record homa1_checkpoints (derived_analytic): (G mmol/L, I µU/mL) -> (IR, %B), ±0.01."""
     rec = record("homa1_checkpoints")
-    pairs = [tuple(map(float, p)) for p in re.findall(r"\(([\d.]+),\s*([\d.]+)\)",
-                                                        rec["protocol"])]  # fmt: skip
+    pairs = [tuple(map(float, p)) for p in re.findall(r"\(([\d.]+),\s*([\d.]+)\)", rec["protocol"])]
     assert len(pairs) == len(rec["value"]) == 4
     G = mg_dl([p[0] for p in pairs])
     I = pmol_l([p[1] for p in pairs])
@@ -149,8 +148,10 @@ GROUPS = ["ngt", "igt", "t2dm"]
 
 
 def _fasting(group: str) -> tuple[float, float]:
-    return (record(f"ogtt75_ohashi_{group}_glucose")["value"][0],
-            record(f"ogtt75_ohashi_{group}_insulin")["value"][0])  # fmt: skip
+    return (
+        record(f"ogtt75_ohashi_{group}_glucose")["value"][0],
+        record(f"ogtt75_ohashi_{group}_insulin")["value"][0],
+    )
 
 
 def test_ohashi_matsuda_jensen_bound_and_plausibility():

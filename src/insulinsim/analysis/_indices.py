@@ -83,8 +83,12 @@ def _concentration(field: str, x, unit: str, *, positive: bool = False) -> np.nd
         raise InputError(field, x, f"a number or array of numbers in {allowed}") from None
     bad = ~np.isfinite(a) | ((a <= 0.0) if positive else (a < 0.0))
     if np.any(bad):
-        raise InputError(field, float(a[bad].flat[0]), allowed,
-                         "Check the unit and remove missing or negative values.")  # fmt: skip
+        raise InputError(
+            field,
+            float(a[bad].flat[0]),
+            allowed,
+            "Check the unit and remove missing or negative values.",
+        )
     return a
 
 
@@ -93,18 +97,29 @@ def _broadcast(func: str, **arrays: np.ndarray) -> None:
         np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:
         shapes = {k: a.shape for k, a in arrays.items()}
-        raise InputError(func, shapes, "shapes that broadcast elementwise",
-                         "Give one value per person in each argument.") from None  # fmt: skip
+        raise InputError(
+            func,
+            shapes,
+            "shapes that broadcast elementwise",
+            "Give one value per person in each argument.",
+        ) from None
 
 
 def _times(field: str, times_min, n_time: int | None = None) -> np.ndarray:
     t = np.asarray(times_min, dtype=np.float64)
     if t.ndim != 1 or t.size < 2 or not np.all(np.isfinite(t)) or np.any(np.diff(t) <= 0):
-        raise InputError(field, times_min, "a 1-D, strictly increasing, finite array of times in "
-                         "min with at least 2 samples")  # fmt: skip
+        raise InputError(
+            field,
+            times_min,
+            "a 1-D, strictly increasing, finite array of times in min with at least 2 samples",
+        )
     if n_time is not None and t.size != n_time:
-        raise InputError(field, f"{t.size} times", f"{n_time} times (the last axis of the "
-                         "values), in min", "Give one time per sample.")  # fmt: skip
+        raise InputError(
+            field,
+            f"{t.size} times",
+            f"{n_time} times (the last axis of the values), in min",
+            "Give one time per sample.",
+        )
     return t
 
 
@@ -113,8 +128,12 @@ def _series(func: str, times_min, **series) -> tuple[np.ndarray, ...]:
     arrays = [_concentration(f"{func}.{k}", v, u) for k, (v, u) in series.items()]
     shapes = {k: a.shape for k, a in zip(series, arrays, strict=True)}
     if len(set(shapes.values())) > 1 or arrays[0].ndim == 0:
-        raise InputError(func, shapes, "arrays of equal shape (..., time)",
-                         "Give glucose and insulin at the same sample times.")  # fmt: skip
+        raise InputError(
+            func,
+            shapes,
+            "arrays of equal shape (..., time)",
+            "Give glucose and insulin at the same sample times.",
+        )
     t = _times(f"{func}.times_min", times_min, arrays[0].shape[-1])
     return (t, *arrays)
 
@@ -122,9 +141,12 @@ def _series(func: str, times_min, **series) -> tuple[np.ndarray, ...]:
 def _index_at(func: str, t: np.ndarray, t_want: float) -> int:
     hit = np.flatnonzero(np.isclose(t, t_want, rtol=0.0, atol=1e-6))
     if hit.size == 0:
-        raise InputError(f"{func}.times_min", tuple(float(x) for x in t),
-                         f"sample times that include {t_want:g} min",
-                         f"Add the {t_want:g}-min sample.")  # fmt: skip
+        raise InputError(
+            f"{func}.times_min",
+            tuple(float(x) for x in t),
+            f"sample times that include {t_want:g} min",
+            f"Add the {t_want:g}-min sample.",
+        )
     return int(hit[0])
 
 
@@ -272,8 +294,12 @@ def matsuda(glucose_mg_dl, insulin_pmol_l, times_min):
     ----------
     Matsuda & DeFronzo 1999 (``matsuda1999``), Research design and methods.
     """
-    t, G, I = _series("matsuda", times_min, glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
-                      insulin_pmol_l=(insulin_pmol_l, "pmol/L"))  # fmt: skip
+    t, G, I = _series(
+        "matsuda",
+        times_min,
+        glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
+        insulin_pmol_l=(insulin_pmol_l, "pmol/L"),
+    )
     i0 = _index_at("matsuda", t, 0.0)
     i_end = _index_at("matsuda", t, index_constant("matsuda_window_end"))
     window = slice(i0, i_end + 1)
@@ -283,8 +309,12 @@ def matsuda(glucose_mg_dl, insulin_pmol_l, times_min):
     I_mean = I_uu[..., window].mean(axis=-1)
     product = G0 * I0 * G_mean * I_mean
     if np.any(product <= 0.0):
-        raise InputError("matsuda.insulin_pmol_l", 0.0, "(0, inf) pmol/L at 0 min and on average",
-                         "Matsuda is undefined for zero fasting insulin.")  # fmt: skip
+        raise InputError(
+            "matsuda.insulin_pmol_l",
+            0.0,
+            "(0, inf) pmol/L at 0 min and on average",
+            "Matsuda is undefined for zero fasting insulin.",
+        )
     return _out(index_constant("matsuda_scale") / np.sqrt(product))
 
 
@@ -317,8 +347,12 @@ def insulinogenic_index(glucose_mg_dl, insulin_pmol_l, times_min):
     Seltzer et al. 1967 (``seltzer1967``); Utzschneider et al. 2009 (``utzschneider2009``);
     Phillips et al. 1994 (``phillips1994``) for the alternative ratio.
     """
-    t, G, I = _series("insulinogenic_index", times_min, glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
-                      insulin_pmol_l=(insulin_pmol_l, "pmol/L"))  # fmt: skip
+    t, G, I = _series(
+        "insulinogenic_index",
+        times_min,
+        glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
+        insulin_pmol_l=(insulin_pmol_l, "pmol/L"),
+    )
     return _out(_igi(t, G, I, "insulinogenic_index"))
 
 
@@ -357,9 +391,12 @@ def oral_disposition_index(glucose_mg_dl, insulin_pmol_l, times_min):
     ----------
     Utzschneider et al. 2009 (``utzschneider2009``), abstract and Methods.
     """
-    t, G, I = _series("oral_disposition_index", times_min,
-                      glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
-                      insulin_pmol_l=(insulin_pmol_l, "pmol/L"))  # fmt: skip
+    t, G, I = _series(
+        "oral_disposition_index",
+        times_min,
+        glucose_mg_dl=(glucose_mg_dl, "mg/dL"),
+        insulin_pmol_l=(insulin_pmol_l, "pmol/L"),
+    )
     igi = _igi(t, G, I, "oral_disposition_index")
     I0 = _uu_ml(I[..., _index_at("oral_disposition_index", t, 0.0)])
     if np.any(I0 <= 0.0):
@@ -583,14 +620,21 @@ def ada_category(
         "two_hour_glucose": (two_hour_glucose_mg_dl, "mg/dL", "2-h glucose"),
         "hba1c": (hba1c_percent, "%", "HbA1c"),
     }
-    argnames = {"fasting_glucose": "fasting_glucose_mg_dl",
-                "two_hour_glucose": "two_hour_glucose_mg_dl", "hba1c": "hba1c_percent"}  # fmt: skip
+    argnames = {
+        "fasting_glucose": "fasting_glucose_mg_dl",
+        "two_hour_glucose": "two_hour_glucose_mg_dl",
+        "hba1c": "hba1c_percent",
+    }
     given = {k: v for k, v in criteria.items() if v[0] is not None}
     if not given:
-        raise InputError("ada_category", None, "at least one of fasting_glucose_mg_dl, "
-                         "two_hour_glucose_mg_dl, hba1c_percent")  # fmt: skip
-    values = {k: _concentration(f"ada_category.{argnames[k]}", v, u)
-              for k, (v, u, _) in given.items()}  # fmt: skip
+        raise InputError(
+            "ada_category",
+            None,
+            "at least one of fasting_glucose_mg_dl, two_hour_glucose_mg_dl, hba1c_percent",
+        )
+    values = {
+        k: _concentration(f"ada_category.{argnames[k]}", v, u) for k, (v, u, _) in given.items()
+    }
     _broadcast("ada_category", **{argnames[k]: v for k, v in values.items()})
     shape = np.broadcast_shapes(*(v.shape for v in values.values()))
 
@@ -611,8 +655,11 @@ def ada_category(
                 continue
             x, low, high, unit, label = texts[k]
             xv = float(x[idx])
-            rule = {2: f">= {high:g} {unit}", 1: f"in [{low:g}, {high:g}) {unit}",
-                    0: f"< {low:g} {unit}"}[int(c[idx])]  # fmt: skip
+            rule = {
+                2: f">= {high:g} {unit}",
+                1: f"in [{low:g}, {high:g}) {unit}",
+                0: f"< {low:g} {unit}",
+            }[int(c[idx])]
             out.append(f"{label} {xv:g} {unit} {rule}")
         return tuple(out)
 
@@ -626,8 +673,9 @@ def ada_category(
     reasons = np.empty(shape, dtype=object)
     for idx in np.ndindex(shape):
         reasons[idx] = reasons_at(idx)
-    return AdaCategory(category=names[overall], reasons=reasons,
-                       **{k: names[codes[k]] for k in codes})  # fmt: skip
+    return AdaCategory(
+        category=names[overall], reasons=reasons, **{k: names[codes[k]] for k in codes}
+    )
 
 
 # --- OGTT summary ----------------------------------------------------------------------------
@@ -635,13 +683,20 @@ def ada_category(
 
 def _check_units(ds: xr.Dataset, name: str, unit: str) -> None:
     if name not in ds:
-        raise InputError("ogtt_indices.ds", sorted(map(str, ds.data_vars)),
-                         f"a Dataset with variable {name!r} in {unit}",
-                         "Pass the result of insulinsim.simulate(...).")  # fmt: skip
+        raise InputError(
+            "ogtt_indices.ds",
+            sorted(map(str, ds.data_vars)),
+            f"a Dataset with variable {name!r} in {unit}",
+            "Pass the result of insulinsim.simulate(...).",
+        )
     got = ds[name].attrs.get("units")
     if got is not None and got != unit:
-        raise InputError(f"ogtt_indices.ds.{name}.units", got, unit,
-                         f"Convert {name} to {unit} first (insulinsim.units).")  # fmt: skip
+        raise InputError(
+            f"ogtt_indices.ds.{name}.units",
+            got,
+            unit,
+            f"Convert {name} to {unit} first (insulinsim.units).",
+        )
 
 
 def ogtt_indices(ds: xr.Dataset) -> xr.Dataset:
@@ -682,15 +737,21 @@ def ogtt_indices(ds: xr.Dataset) -> xr.Dataset:
     have = np.asarray(ds["time"].values, dtype=np.float64)
     missing = [float(t) for t in want if not np.any(np.isclose(have, t, rtol=0.0, atol=1e-6))]
     if missing:
-        raise InputError("ogtt_indices.ds.time", missing, "samples at "
-                         f"{', '.join(f'{t:g}' for t in want)} min",
-                         "Simulate with insulinsim.protocols.ogtt().")  # fmt: skip
+        raise InputError(
+            "ogtt_indices.ds.time",
+            missing,
+            f"samples at {', '.join(f'{t:g}' for t in want)} min",
+            "Simulate with insulinsim.protocols.ogtt().",
+        )
     samples = ds[["glucose", "insulin"]].sel(time=want, method="nearest")
     G_da = samples["glucose"].transpose(..., "time")
     I_da = samples["insulin"].transpose(..., "time")
     if G_da.dims != I_da.dims or G_da.shape != I_da.shape:
-        raise InputError("ogtt_indices.ds", {"glucose": G_da.dims, "insulin": I_da.dims},
-                         "glucose and insulin with the same dimensions")  # fmt: skip
+        raise InputError(
+            "ogtt_indices.ds",
+            {"glucose": G_da.dims, "insulin": I_da.dims},
+            "glucose and insulin with the same dimensions",
+        )
     G, I = G_da.values, I_da.values
     dims = G_da.dims[:-1]
     t120 = int(np.flatnonzero(want == index_constant("ogtt_two_hour_time"))[0])
@@ -709,19 +770,33 @@ def ogtt_indices(ds: xr.Dataset) -> xr.Dataset:
         "homa1_beta": var(homa1_beta(G0, I0), "%", "HOMA1-%B", "matthews1985"),
         "quicki": var(quicki(G0, I0), "1", "QUICKI", "katz2000"),
         "matsuda": var(matsuda(G, I, want), "1", "Matsuda index (0-120 min)", "matsuda1999"),
-        "insulinogenic_index": var(insulinogenic_index(G, I, want), "(uU/mL)/(mg/dL)",
-                                   "insulinogenic index (I30-I0)/(G30-G0)", "seltzer1967"),
-        "oral_disposition_index": var(oral_disposition_index(G, I, want), "1/(mg/dL)",
-                                      "oral disposition index IGI/I0", "utzschneider2009"),
+        "insulinogenic_index": var(
+            insulinogenic_index(G, I, want),
+            "(uU/mL)/(mg/dL)",
+            "insulinogenic index (I30-I0)/(G30-G0)",
+            "seltzer1967",
+        ),
+        "oral_disposition_index": var(
+            oral_disposition_index(G, I, want),
+            "1/(mg/dL)",
+            "oral disposition index IGI/I0",
+            "utzschneider2009",
+        ),
         "glucose_auc": var(auc(G, want), "mg/dL*min", "glucose AUC 0-120 min (trapezoid)", ""),
         "insulin_auc": var(auc(I, want), "pmol/L*min", "insulin AUC 0-120 min (trapezoid)", ""),
-        "ada_category": xr.Variable(dims, np.asarray(ada.category, dtype=object),
-                                    {"long_name": "ADA category (fasting and 2-h glucose)",
-                                     "references": "ada2024"}),
-        "ada_reasons": xr.Variable(dims, np.asarray(
-            ["; ".join(r) for r in np.ravel(ada.reasons)] if dims else "; ".join(ada.reasons),
-            dtype=object).reshape(G0.shape),
-            {"long_name": "criteria that decided the ADA category"}),
-    }  # fmt: skip
+        "ada_category": xr.Variable(
+            dims,
+            np.asarray(ada.category, dtype=object),
+            {"long_name": "ADA category (fasting and 2-h glucose)", "references": "ada2024"},
+        ),
+        "ada_reasons": xr.Variable(
+            dims,
+            np.asarray(
+                ["; ".join(r) for r in np.ravel(ada.reasons)] if dims else "; ".join(ada.reasons),
+                dtype=object,
+            ).reshape(G0.shape),
+            {"long_name": "criteria that decided the ADA category"},
+        ),
+    }
     coords = {d: ds[d] for d in dims if d in ds.coords}
     return xr.Dataset(data, coords=coords, attrs={"sample_times_min": want.tolist()})

@@ -203,7 +203,7 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
         y.G_t, y.X, p.glucose, gain_ii, extra_action, km_factor
     )
     U_id_rest = glucose.insulin_dependent_utilization(y.G_t, y.X, p.glucose)
-    U_ii = brain.uptake(y.G_p, p.brain)
+    U_ii = brain.uptake(y.G_p, p.glucose.V_G, p.brain)
     E = kidney.excretion(y.G_p, p.kidney)
 
     # clamp: variable glucose infusion by a proportional-integral rule, never negative
@@ -312,7 +312,7 @@ def basal_state(p: Parameters) -> Basal:
         G_t = tissue(G_p)
         EGP = liver.glucose_production(G_p, I_b, I_pob, 0.0, p.liver, p.glucagon)
         U_id = glucose.insulin_dependent_utilization(G_t, 0.0, pg)
-        return EGP - brain.uptake(G_p, p.brain) - kidney.excretion(G_p, p.kidney) - U_id
+        return EGP - brain.uptake(G_p, pg.V_G, p.brain) - kidney.excretion(G_p, p.kidney) - U_id
 
     solver = optx.Bisection(rtol=1e-13, atol=1e-10, flip="detect")
     sol = optx.root_find(

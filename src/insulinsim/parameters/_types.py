@@ -87,6 +87,7 @@ class Pancreas(eqx.Module):
 
 class Brain(eqx.Module):
     F_cns: F
+    G_sat: F
 
 
 class Kidney(eqx.Module):

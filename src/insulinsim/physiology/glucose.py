@@ -15,6 +15,8 @@ Exercise modifies V_m0, the insulin action and K_m (see ``exercise``).
 
 from __future__ import annotations
 
+import jax.numpy as jnp
+
 from insulinsim.parameters import Glucose
 
 __all__ = [
@@ -39,7 +41,9 @@ def insulin_dependent_utilization(
     V_m = V_m0 (1 + independent_gain) + V_mx (X + extra_insulin_action), K_m = K_m0 km_factor.
     """
     V_m = p.V_m0 * (1.0 + independent_gain) + p.V_mx * (X + extra_insulin_action)
-    return V_m * G_t / (p.K_m0 * km_factor + G_t)
+    K_m = p.K_m0 * km_factor
+    # an empty tissue pool takes up nothing, also when exercise has driven K_m to zero
+    return V_m * jnp.where(G_t > 0.0, G_t / jnp.where(G_t > 0.0, K_m + G_t, 1.0), 0.0)
 
 
 def remote_insulin_derivative(X, I, I_b, p: Glucose):

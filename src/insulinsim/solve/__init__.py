@@ -2,9 +2,10 @@
 
 from insulinsim.solve._simulate import (
     SolverSettings,
+    StepGrid,
     enable_compilation_cache,
     simulate,
     stack_people,
 )
 
-__all__ = ["SolverSettings", "enable_compilation_cache", "simulate", "stack_people"]
+__all__ = ["SolverSettings", "StepGrid", "enable_compilation_cache", "simulate", "stack_people"]
