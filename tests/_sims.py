@@ -31,7 +31,7 @@ NAMES: tuple[str, ...] = tuple(PRESETS)
 CLAMP_MIN = 180.0  # every clamp in the suite lasts this long, so they share one program
 # The tight reference must use the adaptive controller: with the default shared step grid
 # (``SolverSettings.grid``), rtol/atol only apply to people the grid's error check sends back.
-TIGHT = SolverSettings(rtol=1e-10, atol=1e-10, grid=None)
+TIGHT = SolverSettings.adaptive(rtol=1e-10, atol=1e-10)
 
 
 @functools.cache
@@ -77,6 +77,12 @@ def day() -> xr.Dataset:
 def day_tight() -> xr.Dataset:
     """The standard day at rtol = atol = 1e-10: the reference for the convergence test."""
     return _all(protocols.standard_day(), TIGHT)
+
+
+@functools.cache
+def ogtt_tight() -> xr.Dataset:
+    """The OGTT at rtol = atol = 1e-10 (adaptive): the reference for the cross-check."""
+    return _all(protocols.ogtt(), TIGHT)
 
 
 def fasting_protocol() -> Protocol:

@@ -36,6 +36,7 @@ _GROUPS = {
     "sim_meal91": "meal",
     "sim_day": "day",
     "sim_day_tight": "day",
+    "sim_ogtt_tight": "ogtt",
     "sim_fasting": "fasting",
 }
 
@@ -83,6 +84,11 @@ def sim_day():
 @pytest.fixture(scope="session")
 def sim_day_tight():
     return _sims.day_tight()
+
+
+@pytest.fixture(scope="session")
+def sim_ogtt_tight():
+    return _sims.ogtt_tight()
 
 
 @pytest.fixture(scope="session")

@@ -55,7 +55,7 @@ def _oracle_curves(preset: str):
 @pytest.fixture(scope="module")
 def library_curves():
     people = [ins.person(n, {"glucagon.xi": 0.0}) for n in ("healthy", "t2d")]
-    tight = ins.SolverSettings(grid=None, rtol=1e-10, atol=1e-10)
+    tight = ins.SolverSettings.adaptive(rtol=1e-10, atol=1e-10)
     proto = protocols.Protocol("meal", (protocols.Meal(0.0, MEAL_G),), 420.0, 5.0)
     return ins.simulate(people, proto, settings=tight, names=["healthy", "t2d"])
 
