@@ -70,7 +70,15 @@ def _parse_sets(items: list[str]) -> dict[str, float]:
 
 
 def _build_protocol(
-    name: ProtocolName, carbs_g, days, clamp_insulin, clamp_target, heart_rate, exercise_min, t_end
+    name: ProtocolName,
+    carbs_g,
+    days,
+    clamp_insulin,
+    clamp_target,
+    heart_rate,
+    exercise_min,
+    t_end,
+    bolus=(),
 ):
     from insulinsim.units import parse_glucose_mg_dl
 
@@ -88,7 +96,15 @@ def _build_protocol(
     if name is ProtocolName.exercise:
         return P.exercise_bout(60.0, exercise_min, heart_rate, t_end or 360.0)
     n = int(check_range("--days", days, 1, 60, "days"))
-    return P.multi_day(P.standard_day(), n) if n > 1 else P.standard_day()
+    if bolus and len(bolus) != 3:
+        raise InputError(
+            "--bolus",
+            list(bolus),
+            "three values (U): breakfast, lunch and dinner",
+            "repeat --bolus three times, e.g. --bolus 4 --bolus 6 --bolus 6",
+        )
+    day = P.standard_day(bolus_units=tuple(bolus) if bolus else None)
+    return P.multi_day(day, n) if n > 1 else day
 
 
 def _indices(ds, protocol_name: str) -> dict:
@@ -170,6 +186,9 @@ def simulate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     carbs_g: Annotated[float | None, typer.Option(help="meal/OGTT glucose (g)")] = None,
     days: Annotated[int, typer.Option(help="days for the 'day' protocol")] = 1,
+    bolus: Annotated[
+        list[float] | None, typer.Option(help="'day': insulin bolus (U) with each meal, x3")
+    ] = None,
     clamp_insulin: Annotated[float | None, typer.Option(help="clamp mU/m^2/min")] = None,
     target: Annotated[str | None, typer.Option(help="clamp glucose, e.g. '90 mg/dL'")] = None,
     heart_rate: Annotated[float, typer.Option(help="exercise heart rate (bpm)")] = 120.0,
@@ -194,7 +213,15 @@ def simulate_cmd(
                 )
         params = parameters.person(person, _parse_sets(sets or []))
         proto = _build_protocol(
-            protocol, carbs_g, days, clamp_insulin, target, heart_rate, exercise_min, t_end
+            protocol,
+            carbs_g,
+            days,
+            clamp_insulin,
+            target,
+            heart_rate,
+            exercise_min,
+            t_end,
+            bolus or (),
         )
     except InputError as e:
         _fail(e)

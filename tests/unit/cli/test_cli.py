@@ -24,6 +24,7 @@ runner = CliRunner()
         (["simulate", "clamp", "--target", "30"], "--target"),
         (["simulate", "day", "--days", "0"], "--days"),
         (["simulate", "ogtt", "--out", "result.txt"], "--out"),
+        (["simulate", "day", "--bolus", "4"], "--bolus"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(args, field, tmp_path, monkeypatch):
