@@ -11,10 +11,10 @@ Two ways to step, chosen by :attr:`SolverSettings.grid`:
   step grid shared by the whole batch, fine just after each breakpoint (where inputs switch
   and transients are fast) and at most ``max_step_min`` elsewhere. Under ``vmap`` an adaptive
   solver's while-loop runs until the slowest person is done and pays the controller's and
-  the interpolation's bookkeeping on every step; a shared grid has neither cost and is ~10x
-  faster. The solver's embedded error estimate is still computed, and every person whose
-  estimate exceeds the grid's tolerance is solved again adaptively, so accuracy does not rest
-  on the grid being right for every person and protocol.
+  the interpolation's bookkeeping on every step; a shared grid has neither cost and was about
+  4x faster per simulated day (``benchmarks/bench_fast.py``). The solver's embedded error
+  estimate is still computed as a guard: every person whose estimate exceeds the grid's
+  tolerance (an instability, a protocol the grid does not suit) is solved again adaptively.
 * ``grid=None``: diffrax's adaptive PID controller with ``rtol``/``atol``.
 
 A person whose solve fails is reported in the result's ``status`` with the time it stopped;
