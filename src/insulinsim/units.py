@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = [
     "MG_DL_PER_MMOL_L_GLUCOSE",
     "PMOL_L_PER_UU_ML_INSULIN",
@@ -69,9 +71,12 @@ def hba1c_ifcc_to_ngsp(mmol_mol):
     return mmol_mol / 10.929 + 2.15
 
 
-def body_surface_area_m2(weight_kg: float, height_cm: float) -> float:
-    """Body-surface area (m^2) by Mosteller 1987: sqrt(height_cm * weight_kg / 3600)."""
-    return math.sqrt(height_cm * weight_kg / 3600.0)
+def body_surface_area_m2(weight_kg, height_cm):
+    """Body-surface area (m^2) by Mosteller 1987: sqrt(height_cm * weight_kg / 3600).
+
+    Works elementwise on arrays (one value per person).
+    """
+    return np.sqrt(np.multiply(height_cm, weight_kg) / 3600.0)
 
 
 _GLUCOSE_UNITS = {"mg/dl": 1.0, "mmol/l": MG_DL_PER_MMOL_L_GLUCOSE}

@@ -33,7 +33,6 @@ out = Console()
 err = Console(stderr=True)
 
 DEMO_PEOPLE = ("healthy", "insulin_resistant", "t2d")
-OGTT_SAMPLES = (0.0, 30.0, 60.0, 90.0, 120.0)
 
 
 class ProtocolName(StrEnum):
@@ -143,10 +142,11 @@ def demo(
 
     table = Table(title="75-g OGTT: plasma glucose (mg/dL) / insulin (µU/mL)")
     table.add_column("person", no_wrap=True)
-    for t in OGTT_SAMPLES:
+    samples = [float(t) for t in P.standard_value("ogtt_samples")]
+    for t in samples:
         table.add_column(f"{t:g} min", justify="right")
     for k, name in enumerate(DEMO_PEOPLE):
-        row = ds.isel(person=k).sel(time=list(OGTT_SAMPLES))
+        row = ds.isel(person=k).sel(time=samples)
         cells = [
             f"{g:.0f} / {i / 6.0:.1f}"
             for g, i in zip(row.glucose.values, row.insulin.values, strict=True)

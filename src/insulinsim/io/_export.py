@@ -8,12 +8,12 @@ attributes in NetCDF, as a ``unit`` column in the tidy CSV/Parquet tables.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
+from insulinsim._files import write_atomically
 from insulinsim.errors import InputError
 
 __all__ = ["FORMATS", "to_tidy", "write_result"]
@@ -35,18 +35,6 @@ def to_tidy(ds: xr.Dataset) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_result(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write a result to ``path``; the format follows the extension (.csv, .parquet, .nc)."""
     p = Path(path)
@@ -59,13 +47,13 @@ def write_result(ds: xr.Dataset, path: str | os.PathLike) -> Path:
             "choose the format by the file extension",
         )
     if fmt == "csv":
-        _atomic(p, lambda tmp: to_tidy(ds).to_csv(tmp, index=False))
+        write_atomically(p, lambda tmp: to_tidy(ds).to_csv(tmp, index=False))
     elif fmt == "parquet":
-        _atomic(p, lambda tmp: to_tidy(ds).to_parquet(tmp, index=False))
+        write_atomically(p, lambda tmp: to_tidy(ds).to_parquet(tmp, index=False))
     else:
         out = ds.copy()
         for name in out.data_vars:
             if out[name].dtype == object:
                 out[name] = out[name].astype(str)
-        _atomic(p, lambda tmp: out.to_netcdf(tmp, engine="h5netcdf"))
+        write_atomically(p, lambda tmp: out.to_netcdf(tmp, engine="h5netcdf"))
     return p

@@ -21,7 +21,12 @@ __all__ = ["derivatives", "hepatic_extraction", "plasma_concentration"]
 
 
 def hepatic_extraction(S, p: Insulin):
-    """Hepatic insulin extraction HE (fraction, kept inside [0, 0.95])."""
+    """Hepatic insulin extraction HE (fraction, kept inside [0, 0.95]).
+
+    The bounds are numerical guards, not physiology: HE <= m_6 (0.81 at most in the presets),
+    so the upper one only stops an override m_6 -> 1 from making m_3 = HE m_1/(1 - HE)
+    infinite; the lower one stops very high secretion from giving a negative extraction.
+    """
     return jnp.clip(p.m_6 - p.m_5 * S, 0.0, 0.95)
 
 

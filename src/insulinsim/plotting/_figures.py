@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +11,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
+
+from insulinsim._files import write_atomically
 
 __all__ = ["OKABE_ITO", "ORGANS", "plot_result"]
 
@@ -85,16 +86,7 @@ def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = Non
     ax_o.grid(axis="y", alpha=0.3)
     if title:
         fig.suptitle(title)
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=p.suffix or ".png", dir=p.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=120)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=120))
     finally:
         plt.close(fig)
-    return p

@@ -17,7 +17,7 @@ from insulinsim.protocols._events import (
     Protocol,
 )
 from insulinsim.protocols._standard import standard_value
-from insulinsim.units import PMOL_PER_MU_INSULIN
+from insulinsim.units import PMOL_PER_MU_INSULIN, body_surface_area_m2
 
 __all__ = ["Schedule", "build_schedule"]
 
@@ -81,7 +81,7 @@ def build_schedule(protocol: Protocol, BW_kg, height_cm) -> Schedule:
             raise TypeError(f"unknown event {e!r}")
     absolute["meal_dose_mg"] = last_meal_dose
     BW = np.asarray(BW_kg, dtype=float)[..., None]
-    BSA = np.sqrt(np.asarray(height_cm, dtype=float)[..., None] * BW / 3600.0)
+    BSA = body_surface_area_m2(BW, np.asarray(height_cm, dtype=float)[..., None])
     values = {}
     for f in _FIELDS:
         v = absolute[f] + per_kg[f] * BW + per_m2[f] * BSA
