@@ -45,11 +45,29 @@ def people() -> tuple:
     return tuple(person(n) for n in NAMES)
 
 
-def _all(protocol: Protocol, settings: SolverSettings | None = None) -> xr.Dataset:
-    ds = simulate(list(people()), protocol, settings=settings, names=list(NAMES))
+def _all(protocol: Protocol, settings: SolverSettings | None = None, action=None) -> xr.Dataset:
+    ds = simulate(list(people()), protocol, settings=settings, names=list(NAMES), action=action)
     bad = [n for n, s in zip(NAMES, ds.status.values, strict=True) if s != "ok"]
     assert not bad, f"solve failed for {bad}: {ds.status.values}"
     return ds
+
+
+@functools.cache
+def mechanistic(kind: str) -> xr.Dataset:
+    """All presets with the mechanistic insulin action: 'ogtt', 'meal' or 'days' (3 days)."""
+    from insulinsim.model import Mechanistic
+
+    proto = {
+        "ogtt": protocols.ogtt,
+        "meal": lambda: protocols.meal_test(78.0),
+        "days": lambda: protocols.multi_day(protocols.standard_day(), 3),
+    }[kind]()
+    return _all(proto, action=Mechanistic())
+
+
+def mechanistic_day(name: str) -> xr.Dataset:
+    """Three standard days of one preset (mechanistic action)."""
+    return mechanistic("days").sel(person=[name])
 
 
 @functools.cache

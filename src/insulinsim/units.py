@@ -11,6 +11,9 @@ References
 - Insulin 1 µU/mL = 6.0 pmol/L: Knopp et al. 2019 (bib key ``knopp2019``), the conversion
   used by the HOMA calculator and the ADA.
 - 1 U of insulin = 6 nmol (same factor), so 1 mU = 6 pmol.
+- Insulin mass concentration (cell-culture papers give ng/mL): human insulin
+  C257H383N65O77S6 has a molar mass of 5807.6 g/mol, so 1 ng/mL = 1e-6 g/L / 5807.6 g/mol
+  = 172.19 pmol/L.
 - HbA1c: IFCC (mmol/mol) = 10.929 * (NGSP % - 2.15) (Hoelzel et al. 2004; bib key
   ``hoelzel2004``).
 """
@@ -23,6 +26,7 @@ import numpy as np
 
 __all__ = [
     "MG_DL_PER_MMOL_L_GLUCOSE",
+    "PMOL_L_PER_NG_ML_INSULIN",
     "PMOL_L_PER_UU_ML_INSULIN",
     "PMOL_PER_MU_INSULIN",
     "body_surface_area_m2",
@@ -37,6 +41,9 @@ __all__ = [
 
 MG_DL_PER_MMOL_L_GLUCOSE: float = 18.016
 """Glucose: mg/dL per mmol/L (molar mass 180.16 g/mol)."""
+
+PMOL_L_PER_NG_ML_INSULIN: float = 1.0e-6 / 5807.6 * 1.0e12
+"""Insulin: pmol/L per ng/mL (molar mass of human insulin 5807.6 g/mol)."""
 
 PMOL_L_PER_UU_ML_INSULIN: float = 6.0
 """Insulin: pmol/L per µU/mL (Knopp et al. 2019)."""

@@ -16,8 +16,10 @@ from insulinsim.analysis._indices import (
     tg_hdl_ratio,
     tyg,
 )
+from insulinsim.analysis._organs import ORGAN_ROWS, organ_table, receptor_course
 
 __all__ = [
+    "ORGAN_ROWS",
     "AdaCategory",
     "ada_category",
     "auc",
@@ -29,7 +31,9 @@ __all__ = [
     "matsuda",
     "ogtt_indices",
     "oral_disposition_index",
+    "organ_table",
     "quicki",
+    "receptor_course",
     "tg_hdl_ratio",
     "tyg",
 ]

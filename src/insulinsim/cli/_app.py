@@ -43,6 +43,12 @@ class ProtocolName(StrEnum):
     clamp = "clamp"
     exercise = "exercise"
     day = "day"
+    hyperinsulinemia = "hyperinsulinemia"
+
+
+class ActionName(StrEnum):
+    phenomenological = "phenomenological"
+    mechanistic = "mechanistic"
 
 
 def _fail(e: Exception) -> None:
@@ -78,8 +84,12 @@ def _build_protocol(
     exercise_min,
     t_end,
     bolus=(),
+    recovery_days=2.0,
 ):
     from insulinsim.units import parse_glucose_mg_dl
+
+    if name is ProtocolName.hyperinsulinemia:
+        return P.hyperinsulinemia(days, recovery_days, clamp_insulin)
 
     if name is ProtocolName.meal:
         return P.meal_test(carbs_g if carbs_g is not None else 78.0, t_end or 420.0)
@@ -185,11 +195,26 @@ def simulate_cmd(
     plot: Annotated[Path | None, typer.Option("--plot", help="figure file (.png)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     carbs_g: Annotated[float | None, typer.Option(help="meal/OGTT glucose (g)")] = None,
-    days: Annotated[int, typer.Option(help="days for the 'day' protocol")] = 1,
+    days: Annotated[
+        float, typer.Option(help="days for 'day' (whole days) and 'hyperinsulinemia'")
+    ] = 1,
+    recovery_days: Annotated[
+        float, typer.Option(help="'hyperinsulinemia': days of recovery after the infusion")
+    ] = 2.0,
+    action: Annotated[
+        ActionName | None,
+        typer.Option(
+            help="insulin action: the published phenomenological model or the receptor and "
+            "signalling route (default: mechanistic for 'hyperinsulinemia', else "
+            "phenomenological)"
+        ),
+    ] = None,
     bolus: Annotated[
         list[float] | None, typer.Option(help="'day': insulin bolus (U) with each meal, x3")
     ] = None,
-    clamp_insulin: Annotated[float | None, typer.Option(help="clamp mU/m^2/min")] = None,
+    clamp_insulin: Annotated[
+        float | None, typer.Option(help="clamp or hyperinsulinemia insulin (mU/m^2/min)")
+    ] = None,
     target: Annotated[str | None, typer.Option(help="clamp glucose, e.g. '90 mg/dL'")] = None,
     heart_rate: Annotated[float, typer.Option(help="exercise heart rate (bpm)")] = 120.0,
     exercise_min: Annotated[float, typer.Option(help="exercise duration (min)")] = 45.0,
@@ -222,14 +247,26 @@ def simulate_cmd(
             exercise_min,
             t_end,
             bolus or (),
+            recovery_days,
         )
     except InputError as e:
         _fail(e)
-    with err.status(f"Simulating {proto.name} for {person}..."):
-        ds = simulate(params, proto, names=[person])
+    from insulinsim.model import Mechanistic, Phenomenological
+
+    if action is None:
+        hyper = protocol is ProtocolName.hyperinsulinemia
+        action = ActionName.mechanistic if hyper else ActionName.phenomenological
+    option = Mechanistic() if action is ActionName.mechanistic else Phenomenological()
+    with err.status(f"Simulating {proto.name} for {person} ({action.value} insulin action)..."):
+        ds = simulate(params, proto, names=[person], action=option)
     if ds.status.values[0] != "ok":
         err.print(f"error: {person}: {ds.status.values[0]}")
         raise typer.Exit(code=1)
+    if protocol is ProtocolName.hyperinsulinemia:
+        if action is not ActionName.mechanistic:
+            _fail(InputError("--action", action.value, "mechanistic for 'hyperinsulinemia'"))
+        _report_hyperinsulinemia(ds, params, person, days, out_file, plot, as_json)
+        return
     indices = _indices(ds, protocol.value)
     if out_file is not None:
         write_result(ds, out_file)
@@ -282,6 +319,91 @@ def simulate_cmd(
     for path in (out_file, plot):
         if path is not None:
             out.print(f"wrote {path}")
+
+
+def _report_hyperinsulinemia(ds, params, person, days, out_file, plot, as_json) -> None:
+    from insulinsim.analysis import receptor_course
+    from insulinsim.io import write_result
+    from insulinsim.plotting import plot_receptor_course
+
+    course = receptor_course(ds, params)
+    if out_file is not None:
+        write_result(ds, out_file)
+    if plot is not None:
+        plot_receptor_course(course, plot, title=f"{days:g} days of hyperinsulinemia: {person}")
+    t = course.time.values
+    keep = np.flatnonzero(np.isclose(np.mod(t, 720.0), 0.0))
+    cols = {
+        "time (h)": t / 60.0,
+        "insulin (pmol/L)": course.insulin.values,
+        "surface receptors (%)": course.surface_receptors.values,
+        "GLUT4 response (%)": course.glut4_response.values,
+        "insulin needed (pmol/L)": course.insulin_needed.values,
+        "GIR (mg/kg/min)": course.gir.values,
+    }
+    if as_json:
+        payload = {k: _jsonable(v[keep]) for k, v in cols.items()}
+        payload |= {"person": person, "protocol": "hyperinsulinemia"}
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    table = Table(title=f"{days:g} days of hyperinsulinemia, then recovery: {person} (muscle)")
+    for col in cols:
+        table.add_column(col, justify="right")
+    for k in keep:
+        table.add_row(*(f"{v[k]:.1f}" for v in cols.values()))
+    out.print(table)
+    out.print(
+        "GLUT4 response: surface GLUT4 rise to a 600 pmol/L insulin probe; insulin needed: "
+        "the probe insulin that restores the starting response with the receptors left."
+    )
+    for path in (out_file, plot):
+        if path is not None:
+            out.print(f"wrote {path}")
+
+
+@app.command()
+def organs(
+    person: Annotated[str, typer.Option("--person", help="preset person")] = "insulin_resistant",
+    plot: Annotated[Path | None, typer.Option("--plot", help="figure file (.png)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Organ responses over a standard day: a healthy person next to PERSON (mechanistic)."""
+    from insulinsim import parameters, simulate
+    from insulinsim.analysis import organ_table
+    from insulinsim.model import Mechanistic
+    from insulinsim.plotting import plot_organ_table
+
+    try:
+        if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise InputError("--plot", str(plot), "a file ending in .png, .svg or .pdf")
+        names = ["healthy", person] if person != "healthy" else ["healthy", "insulin_resistant"]
+        people = [parameters.person(n) for n in names]
+    except InputError as e:
+        _fail(e)
+    with err.status("Simulating a standard day for " + " and ".join(names) + "..."):
+        ds = simulate(people, P.standard_day(), names=names, action=Mechanistic())
+    table = organ_table(ds, people)
+    if as_json:
+        rows = [
+            {"organ": o, "unit": u, **{n: float(table.loc[(o, u), n]) for n in names}}
+            for o, u in table.index
+        ]
+        sys.stdout.write(json.dumps({"people": names, "rows": rows}) + "\n")
+        return
+    t = Table(title="Organ responses, daily means of a standard day (mechanistic action)")
+    t.add_column("organ")
+    t.add_column("unit")
+    for n in names:
+        t.add_column(n, justify="right")
+    t.add_column("ratio", justify="right")
+    for (o, u), row in table.iterrows():
+        a, b = row[names[0]], row[names[1]]
+        t.add_row(o, u, f"{a:.3g}", f"{b:.3g}", f"{b / a:.2f}" if a else "")
+    out.print(t)
+    if plot is not None:
+        plot_organ_table(table, plot)
+        out.print(f"wrote {plot}")
+    out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
 
 
 @app.command()

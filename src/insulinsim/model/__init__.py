@@ -1,5 +1,18 @@
 """Model assemblies: organs wired into right-hand sides (layer 3)."""
 
+from insulinsim.model._action import (
+    TISSUES,
+    AbstractInsulinAction,
+    Actions,
+    CellBasal,
+    Cells,
+    Mechanistic,
+    Phenomenological,
+    cell_signals,
+    glut4_response,
+    insulin_for_glut4,
+    receptor_steady_state,
+)
 from insulinsim.model._fast import (
     FLUX_META,
     AbstractSchedule,
@@ -16,14 +29,25 @@ from insulinsim.model._fast import (
 
 __all__ = [
     "FLUX_META",
+    "TISSUES",
+    "AbstractInsulinAction",
     "AbstractSchedule",
+    "Actions",
     "Basal",
+    "CellBasal",
+    "Cells",
     "FastArgs",
     "Fluxes",
     "Inputs",
+    "Mechanistic",
+    "Phenomenological",
     "State",
     "basal_state",
+    "cell_signals",
     "fluxes",
+    "glut4_response",
     "initial_state",
+    "insulin_for_glut4",
+    "receptor_steady_state",
     "rhs",
 ]

@@ -19,6 +19,13 @@ import jax
 import jax.numpy as jnp
 import optimistix as optx
 
+from insulinsim.model._action import (
+    TISSUES,
+    AbstractInsulinAction,
+    CellBasal,
+    Cells,
+    Phenomenological,
+)
 from insulinsim.parameters import Parameters
 from insulinsim.physiology import (
     adipose,
@@ -73,6 +80,9 @@ class State(eqx.Module):
     I_sc1: jax.Array  # pmol/kg, subcutaneous insulin, non-monomeric
     I_sc2: jax.Array  # pmol/kg, subcutaneous insulin, monomeric
     clamp_int: jax.Array  # mg/dL*min, integral of the clamp's glucose error
+    Y_fat: jax.Array  # pmol/L, insulin acting on adipose lipolysis (delayed)
+    FFA: jax.Array  # umol/L, plasma free fatty acids
+    cells: Cells | None = None  # receptor and GLUT4 state per tissue (mechanistic option)
 
 
 class Inputs(eqx.Module):
@@ -111,12 +121,15 @@ class Basal(eqx.Module):
     EGP_b: jax.Array  # mg/kg/min
     I_sc1b: jax.Array  # pmol/kg
     I_sc2b: jax.Array  # pmol/kg
+    FFA_b: jax.Array  # umol/L
 
 
 class FastArgs(eqx.Module):
     params: Parameters
     basal: Basal
     schedule: AbstractSchedule
+    action: AbstractInsulinAction = Phenomenological()
+    cell_basal: CellBasal | None = None  # the action's basal reference (mechanistic option)
 
 
 class Fluxes(eqx.Module):
@@ -136,6 +149,22 @@ class Fluxes(eqx.Module):
     gir_mg_kg_min: jax.Array  # intravenous glucose (fixed plus clamp-controlled)
     exogenous_insulin_pmol_kg_min: jax.Array  # subcutaneous absorption plus IV insulin
     hepatic_extraction: jax.Array  # fraction
+    ffa_umol_l: jax.Array  # plasma free fatty acids
+    lipolysis_umol_l_min: jax.Array  # adipose FFA release per litre of plasma
+    action_muscle: jax.Array  # insulin action per tissue, plasma-insulin-equivalent pmol/L
+    action_adipose: jax.Array
+    action_liver: jax.Array
+    action_lipogenic: jax.Array
+    action_ovary: jax.Array
+    action_antilipolysis: jax.Array
+    # mechanistic option only (None otherwise)
+    receptors_muscle: jax.Array | None = None  # surface receptors, % of the published pool
+    receptors_adipose: jax.Array | None = None
+    receptors_liver: jax.Array | None = None
+    receptors_ovary: jax.Array | None = None
+    glut4_muscle: jax.Array | None = None  # surface GLUT4, % of the cell's GLUT4
+    glut4_adipose: jax.Array | None = None
+    akt_liver: jax.Array | None = None  # active Akt, % of the hepatocyte's Akt
 
 
 FLUX_META: dict[str, tuple[str, str, str]] = {
@@ -166,6 +195,33 @@ FLUX_META: dict[str, tuple[str, str, str]] = {
         "exogenous insulin reaching plasma",
     ),
     "hepatic_extraction": ("hepatic_extraction", "1", "hepatic insulin extraction"),
+    "ffa_umol_l": ("ffa", "umol/L", "plasma free fatty acids"),
+    "lipolysis_umol_l_min": ("lipolysis", "umol/L/min", "adipose tissue: lipolysis (FFA release)"),
+    "action_muscle": ("action_muscle", "pmol/L", "insulin action on muscle glucose uptake"),
+    "action_adipose": ("action_adipose", "pmol/L", "insulin action on adipose tissue"),
+    "action_liver": ("action_liver", "pmol/L", "insulin action on hepatic glucose output"),
+    "action_lipogenic": (
+        "action_lipogenic",
+        "pmol/L",
+        "insulin action on hepatic de novo lipogenesis",
+    ),
+    "action_ovary": ("action_ovary", "pmol/L", "insulin action on ovarian theca cells"),
+    "action_antilipolysis": (
+        "action_antilipolysis",
+        "pmol/L",
+        "insulin action suppressing adipose lipolysis",
+    ),
+    **{
+        f"receptors_{t}": (
+            f"receptors_{t}",
+            "%",
+            f"{t}: surface insulin receptors, % of the published basal pool",
+        )
+        for t in TISSUES
+    },
+    "glut4_muscle": ("glut4_muscle", "%", "muscle: GLUT4 at the cell surface"),
+    "glut4_adipose": ("glut4_adipose", "%", "adipose tissue: GLUT4 at the cell surface"),
+    "akt_liver": ("akt_liver", "%", "liver: active Akt"),
 }
 
 
@@ -193,16 +249,34 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
         p.subcutaneous,
     )
 
+    # insulin action per tissue (the option: published phenomenological or receptor route)
+    dcells, act, sig = args.action.evaluate(
+        y.cells, y.X + b.I_b, y.I_d, y.Y_fat, p, b.I_b, args.cell_basal
+    )
+    # adipose lipolysis and plasma FFA
+    dY_fat = adipose.antilipolytic_insulin_derivative(y.Y_fat, I, p.adipose)
+    lipo = adipose.lipolysis(act.antilipolysis, p.adipose)
+    dFFA = adipose.ffa_derivative(y.FFA, lipo, p.adipose)
+
     # glucose production, utilization, excretion
     G = glucose.plasma_concentration(y.G_p, p.glucose)
-    EGP = liver.glucose_production(y.G_p, y.I_d, y.I_po, y.X_H, p.liver, p.glucagon)
+    EGP = liver.glucose_production(y.G_p, act.liver, y.I_po, y.X_H, p.liver, p.glucagon)
     gain_ii, extra_action, km_factor = exercise.uptake_modifiers(
         y.Y_ex, y.Z_ex, y.W_ex, y.X + b.I_b, p.exercise
     )
-    U_id = glucose.insulin_dependent_utilization(
-        y.G_t, y.X, p.glucose, gain_ii, extra_action, km_factor
+    # muscle (and other insulin-dependent tissues) and adipose tissue each read their action
+    share_a = p.adipose.share_adipose
+    X_m, X_a = act.muscle - b.I_b, act.adipose - b.I_b
+    U_m = glucose.insulin_dependent_utilization(
+        y.G_t, X_m, p.glucose, gain_ii, extra_action, km_factor
     )
-    U_id_rest = glucose.insulin_dependent_utilization(y.G_t, y.X, p.glucose)
+    U_a = glucose.insulin_dependent_utilization(
+        y.G_t, X_a, p.glucose, gain_ii, extra_action, km_factor
+    )
+    U_id = (1.0 - share_a) * U_m + share_a * U_a
+    U_m_rest = glucose.insulin_dependent_utilization(y.G_t, X_m, p.glucose)
+    U_a_rest = glucose.insulin_dependent_utilization(y.G_t, X_a, p.glucose)
+    U_id_rest = (1.0 - share_a) * U_m_rest + share_a * U_a_rest
     U_ii = brain.uptake(y.G_p, p.glucose.V_G, p.brain)
     E = kidney.excretion(y.G_p, p.kidney)
 
@@ -251,10 +325,24 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
         I_sc1=dI_sc1,
         I_sc2=dI_sc2,
         clamp_int=dclamp_int,
+        Y_fat=dY_fat,
+        FFA=dFFA,
+        cells=dcells,
     )
     U_ex = U_id - U_id_rest  # exercise-driven uptake, all in muscle
-    m = muscle.glucose_uptake(U_id_rest, p.muscle) + U_ex
-    a = adipose.glucose_uptake(U_id_rest, p.adipose)
+    m = muscle.glucose_uptake(U_m_rest, p.muscle) + U_ex
+    a = adipose.glucose_uptake(U_a_rest, p.adipose)
+    mech = {}
+    if sig is not None:
+        pct = 100.0 / p.receptor.R_total
+        mech = {
+            **{
+                f"receptors_{t}": sig.surface_receptors[..., i] * pct for i, t in enumerate(TISSUES)
+            },
+            "glut4_muscle": sig.glut4[..., 0],
+            "glut4_adipose": sig.glut4[..., 1],
+            "akt_liver": sig.akt[..., 2] * 100.0 / p.signalling.Akt_total,
+        }
     out = Fluxes(
         glucose_mg_dl=G,
         insulin_pmol_l=I,
@@ -270,6 +358,15 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
         gir_mg_kg_min=GIR,
         exogenous_insulin_pmol_kg_min=Ra_I,
         hepatic_extraction=insulin.hepatic_extraction(S, p.insulin),
+        ffa_umol_l=y.FFA,
+        lipolysis_umol_l_min=lipo,
+        action_muscle=act.muscle,
+        action_adipose=act.adipose,
+        action_liver=act.liver,
+        action_lipogenic=act.lipogenic,
+        action_ovary=act.ovary,
+        action_antilipolysis=act.antilipolysis,
+        **mech,
     )
     return dy, out
 
@@ -338,11 +435,16 @@ def basal_state(p: Parameters) -> Basal:
         EGP_b=EGP_b,
         I_sc1b=I_sc1b,
         I_sc2b=sc.k_d * I_sc1b / sc.k_a2,
+        FFA_b=adipose.basal_ffa(I_b, p.adipose),
     )
 
 
-def initial_state(p: Parameters, b: Basal) -> State:
-    """The basal steady state as a :class:`State` (the start of every protocol)."""
+def initial_state(p: Parameters, b: Basal, cell_basal: CellBasal | None = None) -> State:
+    """The basal steady state as a :class:`State` (the start of every protocol).
+
+    ``cell_basal`` (from ``action.basal``) supplies the receptor and GLUT4 state of the
+    mechanistic insulin-action option.
+    """
     z = jnp.zeros_like(b.G_b)
     return State(
         Q_sto1=z,
@@ -366,4 +468,7 @@ def initial_state(p: Parameters, b: Basal) -> State:
         I_sc1=b.I_sc1b,
         I_sc2=b.I_sc2b,
         clamp_int=z,
+        Y_fat=b.I_b,
+        FFA=b.FFA_b,
+        cells=None if cell_basal is None else cell_basal.cells,
     )

@@ -1,6 +1,7 @@
 """Parameter sets and named person presets, with units and sources (layer 1)."""
 
 from insulinsim.parameters._load import (
+    EVIDENCE,
     OBTAINED,
     PRESETS,
     ParamInfo,
@@ -17,18 +18,24 @@ from insulinsim.parameters._types import (
     Exercise,
     Glucagon,
     Glucose,
+    Gonads,
     Gut,
+    Inhibitors,
     Insulin,
     Kidney,
     Liver,
     Muscle,
     Pancreas,
     Parameters,
+    Receptor,
+    Signalling,
     Subcutaneous,
+    Tissues,
     group_fields,
 )
 
 __all__ = [
+    "EVIDENCE",
     "OBTAINED",
     "PRESETS",
     "Adipose",
@@ -37,7 +44,9 @@ __all__ = [
     "Exercise",
     "Glucagon",
     "Glucose",
+    "Gonads",
     "Gut",
+    "Inhibitors",
     "Insulin",
     "Kidney",
     "Liver",
@@ -45,7 +54,10 @@ __all__ = [
     "Pancreas",
     "ParamInfo",
     "Parameters",
+    "Receptor",
+    "Signalling",
     "Subcutaneous",
+    "Tissues",
     "bibliography",
     "cite",
     "group_fields",

@@ -26,6 +26,7 @@ from insulinsim.errors import InputError
 from insulinsim.parameters._types import Parameters, group_fields
 
 __all__ = [
+    "EVIDENCE",
     "OBTAINED",
     "PRESETS",
     "ParamInfo",
@@ -38,6 +39,8 @@ __all__ = [
 
 PRESETS: tuple[str, ...] = ("healthy", "insulin_resistant", "igt", "t2d", "t1d")
 OBTAINED = frozenset({"measured", "fitted", "derived", "assumed", "calibrated"})
+# strength of the evidence behind an effect size (optional ``evidence`` key of an entry)
+EVIDENCE = frozenset({"trial", "observational", "experimental", "mechanistic", "claim"})
 _REQUIRED = ("value", "unit", "source", "locator", "obtained")
 
 
@@ -55,6 +58,7 @@ class ParamInfo:
     obtained: str
     record: str | None = None
     note: str | None = None
+    evidence: str | None = None
 
     @property
     def key(self) -> str:
@@ -69,6 +73,8 @@ def _entry(group: str, name: str, table: Mapping, where: str, defaults=None) -> 
     missing = [k for k in _REQUIRED if k not in table]
     if missing:
         raise ValueError(f"{where}: parameter {group}.{name} lacks {missing}")
+    if table.get("evidence") is not None and table["evidence"] not in EVIDENCE:
+        raise ValueError(f"{where}: {group}.{name}.evidence must be one of {sorted(EVIDENCE)}")
     if table["obtained"] not in OBTAINED:
         raise ValueError(f"{where}: {group}.{name}.obtained must be one of {sorted(OBTAINED)}")
     description = table.get("description") or (defaults.description if defaults else "")
@@ -83,6 +89,7 @@ def _entry(group: str, name: str, table: Mapping, where: str, defaults=None) -> 
         obtained=str(table["obtained"]),
         record=table.get("record"),
         note=table.get("note"),
+        evidence=table.get("evidence"),
     )
 
 

@@ -17,6 +17,8 @@ from insulinsim.physiology import (
     liver,
     muscle,
     pancreas,
+    receptor,
+    signalling,
     subcutaneous,
 )
 
@@ -31,5 +33,7 @@ __all__ = [
     "liver",
     "muscle",
     "pancreas",
+    "receptor",
+    "signalling",
     "subcutaneous",
 ]

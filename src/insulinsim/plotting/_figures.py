@@ -14,7 +14,7 @@ import xarray as xr
 
 from insulinsim._files import write_atomically
 
-__all__ = ["OKABE_ITO", "ORGANS", "plot_result"]
+__all__ = ["OKABE_ITO", "ORGANS", "plot_organ_table", "plot_receptor_course", "plot_result"]
 
 # Okabe & Ito (2008) colour-universal-design palette
 OKABE_ITO = ["#0072B2", "#E69F00", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -86,6 +86,52 @@ def plot_result(ds: xr.Dataset, path: str | os.PathLike, title: str | None = Non
     ax_o.grid(axis="y", alpha=0.3)
     if title:
         fig.suptitle(title)
+    try:
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=120))
+    finally:
+        plt.close(fig)
+
+
+def plot_receptor_course(
+    course: xr.Dataset, path: str | os.PathLike, title: str | None = None
+) -> Path:
+    """The vicious cycle: insulin, surface receptors, GLUT4 response and insulin needed."""
+    t = course.time.values / 60.0
+    panels = (
+        ("insulin", "plasma insulin (pmol/L)"),
+        ("surface_receptors", "muscle surface receptors (% of start)"),
+        ("glut4_response", "GLUT4 response to the probe (% of start)"),
+        ("insulin_needed", "insulin needed for the start response (pmol/L)"),
+    )
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5), sharex=True)
+    for k, (ax, (var, label)) in enumerate(zip(axes.ravel(), panels, strict=True)):
+        ax.plot(t, course[var].values, color=OKABE_ITO[k], lw=2)
+        ax.set(ylabel=label)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set(xlabel="time (h)")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    try:
+        return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=120))
+    finally:
+        plt.close(fig)
+
+
+def plot_organ_table(table, path: str | os.PathLike) -> Path:
+    """Each organ's daily mean response of the second person relative to the first."""
+    people = list(table.columns)
+    ratio = table[people[1]] / table[people[0]]
+    labels = [f"{o} ({u})" for o, u in table.index]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    colors = [OKABE_ITO[2] if r > 1 else OKABE_ITO[0] for r in ratio.values]
+    ax.barh(labels, ratio.values, color=colors)
+    ax.axvline(1.0, color="black", lw=1)
+    ax.invert_yaxis()
+    ax.set(xlabel=f"{people[1]} / {people[0]} (daily mean)", title="Organ responses")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     try:
         return write_atomically(path, lambda tmp: fig.savefig(tmp, dpi=120))
     finally:

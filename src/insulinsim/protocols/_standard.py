@@ -6,6 +6,8 @@ import functools
 import tomllib
 from importlib import resources
 
+import numpy as np
+
 from insulinsim.errors import check_range
 from insulinsim.protocols._events import (
     Clamp,
@@ -21,6 +23,7 @@ __all__ = [
     "clamp",
     "exercise_bout",
     "fsigt",
+    "hyperinsulinemia",
     "ivgtt",
     "meal_test",
     "multi_day",
@@ -121,3 +124,26 @@ def multi_day(day: Protocol, n_days: int) -> Protocol:
         for e in day.events
     )
     return Protocol(f"{day.name}x{n}", events, span * n, day.sample_every_min)
+
+
+def hyperinsulinemia(
+    days: float = 3.0,
+    recovery_days: float = 2.0,
+    insulin_mU_m2_min: float | None = None,
+) -> Protocol:
+    """Days of hyperinsulinemia at euglycemia, then days of recovery (the vicious cycle).
+
+    A euglycemic clamp held for ``days`` (insulin at the standard clamp rate unless given;
+    glucose infused to hold the fasting value), then ``recovery_days`` without infusion,
+    sampled every 30 min. Run it with the mechanistic insulin action to see surface receptors
+    fall and recover.
+    """
+    d = check_range("days", days, 0.25, 14.0, "days")
+    r = check_range("recovery_days", recovery_days, 0.0, 14.0, "days")
+    rate = standard_value("clamp_insulin") if insulin_mU_m2_min is None else insulin_mU_m2_min
+    rate = check_range("insulin_mU_m2_min", rate, 1.0, 1000.0, "mU/m^2/min")
+    span = (d + r) * 1440.0
+    # one clamp a day (a clamp lasts at most a day); the controller's integral carries over
+    starts = np.arange(0.0, d * 1440.0, 1440.0)
+    events = tuple(Clamp(float(t), float(min(1440.0, d * 1440.0 - t)), rate, None) for t in starts)
+    return Protocol("hyperinsulinemia", events, span, sample_every_min=30.0)

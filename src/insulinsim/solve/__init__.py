@@ -1,5 +1,6 @@
 """Solving: diffrax, batching over people, compilation cache (layer 5)."""
 
+from insulinsim.solve._cells import simulate_cells
 from insulinsim.solve._simulate import (
     SolverSettings,
     StepGrid,
@@ -8,4 +9,11 @@ from insulinsim.solve._simulate import (
     stack_people,
 )
 
-__all__ = ["SolverSettings", "StepGrid", "enable_compilation_cache", "simulate", "stack_people"]
+__all__ = [
+    "SolverSettings",
+    "StepGrid",
+    "enable_compilation_cache",
+    "simulate",
+    "simulate_cells",
+    "stack_people",
+]

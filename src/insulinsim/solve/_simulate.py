@@ -39,9 +39,11 @@ import xarray as xr
 
 from insulinsim.model import (
     FLUX_META,
+    AbstractInsulinAction,
     AbstractSchedule,
     FastArgs,
     Inputs,
+    Phenomenological,
     basal_state,
     fluxes,
     initial_state,
@@ -226,11 +228,17 @@ def _make_grid(ts: np.ndarray, edges: np.ndarray, g: StepGrid) -> _Grid:
     )
 
 
-def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol):
-    """One person on the shared grid with an explicit FSAL Runge-Kutta tableau."""
+def _start(p, s, action):
+    """Basal state, initial state and arguments of one person."""
     b = basal_state(p)
-    y0 = initial_state(p, b)
-    full = FastArgs(params=p, basal=b, schedule=s)
+    ref = action.basal(p, b.I_b)
+    y0 = initial_state(p, b, ref)
+    return b, y0, FastArgs(params=p, basal=b, schedule=s, action=action, cell_basal=ref)
+
+
+def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol, action):
+    """One person on the shared grid with an explicit FSAL Runge-Kutta tableau."""
+    b, y0, full = _start(p, s, action)
     axpy = lambda y, h, ks, w: jax.tree.map(  # noqa: E731
         lambda y_, *k_: y_ + h * sum(wi * ki for wi, ki in zip(w, k_, strict=True) if wi != 0.0),
         y,
@@ -240,10 +248,10 @@ def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol):
     def step(i, carry):
         y, k_first, err_max, _ = carry
         t0, h = grid.t0[i], grid.h[i]
-        args = FastArgs(
-            params=p,
-            basal=b,
-            schedule=_HeldInputs(jax.tree.map(lambda v: v[grid.seg[i]], s.values)),
+        args = eqx.tree_at(
+            lambda a: a.schedule,
+            full,
+            _HeldInputs(jax.tree.map(lambda v: v[grid.seg[i]], s.values)),
         )
         # the predicate is shared by the batch, so under vmap this stays a branch
         k1 = jax.lax.cond(grid.first_in_seg[i], lambda: rhs(t0, y, args), lambda: k_first)
@@ -259,7 +267,7 @@ def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol):
             y1,
         )
         leaves = jax.tree.leaves(ratios)
-        scaled = jnp.sqrt(sum(leaves) / len(leaves))
+        scaled = jnp.sqrt(sum(jnp.sum(x) for x in leaves) / sum(x.size for x in leaves))
         err_max = jnp.maximum(err_max, jnp.where(jnp.isfinite(scaled), scaled, jnp.inf))
         # FSAL: ks[-1] is f(t0 + h, y1), the slope at the step's end
         return y1, ks[-1], err_max, (y, k1)
@@ -296,21 +304,19 @@ def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol):
 
 
 @eqx.filter_jit
-def _solve_chunk_grid(params, schedule, ts, grid, solver, rtol, atol):
+def _solve_chunk_grid(params, schedule, ts, grid, solver, rtol, atol, action):
     tableau = solver.tableau
     axes = type(schedule)(edges=None, values=0)  # edges are shared by everyone
-    one = lambda p, s: _rk_on_grid(p, s, ts, grid, tableau, rtol, atol)  # noqa: E731
+    one = lambda p, s: _rk_on_grid(p, s, ts, grid, tableau, rtol, atol, action)  # noqa: E731
     return jax.vmap(one, in_axes=(0, axes))(params, schedule)
 
 
 @eqx.filter_jit
-def _solve_chunk(params, schedule, ts, jump_ts, settings_static, rtol, atol, dt0):
+def _solve_chunk(params, schedule, ts, jump_ts, settings_static, rtol, atol, dt0, action):
     solver, max_steps = settings_static
 
     def one(p, s):
-        b = basal_state(p)
-        y0 = initial_state(p, b)
-        args = FastArgs(params=p, basal=b, schedule=s)
+        b, y0, args = _start(p, s, action)
         controller = diffrax.ClipStepSizeController(
             diffrax.PIDController(rtol=rtol, atol=atol), jump_ts=jump_ts
         )
@@ -376,6 +382,7 @@ def simulate(
     *,
     settings: SolverSettings | None = None,
     names: list[str] | None = None,
+    action: AbstractInsulinAction | None = None,
 ) -> xr.Dataset:
     """Simulate a protocol for one or many people.
 
@@ -389,6 +396,10 @@ def simulate(
         Solver and tolerances.
     names : list of str, optional
         A label per person (default ``p0, p1, ...``).
+    action : AbstractInsulinAction, optional
+        How insulin acts on the tissues: :class:`~insulinsim.model.Phenomenological`
+        (default, the published meal model) or :class:`~insulinsim.model.Mechanistic`
+        (receptor binding, trafficking and signalling per tissue).
 
     Returns
     -------
@@ -405,6 +416,12 @@ def simulate(
     True
     """
     settings = settings or SolverSettings()
+    action = Phenomenological() if action is None else action
+    if not isinstance(action, AbstractInsulinAction):
+        raise TypeError(
+            f"action must be an insulin-action option such as Phenomenological() or "
+            f"Mechanistic(), got {type(action).__name__}"
+        )
     enable_compilation_cache()
     pop = stack_people(people)
     n = int(np.shape(pop.body.BW)[0])
@@ -448,11 +465,12 @@ def simulate(
                     settings.rtol,
                     settings.atol,
                     settings.dt0,
+                    action,
                 )
             else:
                 g = settings.grid
                 ys, err_max, basal = _solve_chunk_grid(
-                    chunk_pop, chunk_schedule, ts, grid, settings.solver, g.rtol, g.atol
+                    chunk_pop, chunk_schedule, ts, grid, settings.solver, g.rtol, g.atol, action
                 )
                 steps = jnp.full(err_max.shape, grid.h.shape[0])
                 res = (ys, err_max <= 1.0, steps, basal)
@@ -480,6 +498,8 @@ def simulate(
 def _to_dataset(ys, ok, steps, basal, ts, protocol, names) -> xr.Dataset:
     data = {}
     for field, (name, unit, desc) in FLUX_META.items():
+        if getattr(ys, field) is None:  # an output of the other insulin-action option
+            continue
         data[name] = xr.Variable(
             ("person", "time"), getattr(ys, field), {"units": unit, "long_name": desc}
         )
