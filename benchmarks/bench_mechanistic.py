@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 
+import equinox as eqx
 import numpy as np
 
 from insulinsim import person, protocols, simulate
@@ -18,17 +19,11 @@ from insulinsim.solve import stack_people
 
 
 def _population(n: int, seed: int = 0):
+    """n healthy people with V_mx spread by a lognormal(0, 0.2), so the batch is not uniform."""
     rng = np.random.default_rng(seed)
     base = stack_people([person("healthy")] * n)
-    spread = lambda x: x * rng.lognormal(0.0, 0.2, size=x.shape)  # noqa: E731
-    return base.__class__(
-        **{
-            **base.__dict__,
-            "glucose": base.glucose.__class__(
-                **{**base.glucose.__dict__, "V_mx": spread(base.glucose.V_mx)}
-            ),
-        }
-    )
+    v_mx = base.glucose.V_mx * rng.lognormal(0.0, 0.2, size=n)
+    return eqx.tree_at(lambda p: p.glucose.V_mx, base, v_mx)
 
 
 def main(n: int = 256) -> None:

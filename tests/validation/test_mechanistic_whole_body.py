@@ -35,8 +35,9 @@ def test_glucose_matches_phenomenological_within_10_percent(kind):
 @pytest.mark.parametrize("kind", ["ogtt", "meal"])
 @pytest.mark.xfail(
     strict=True,
-    reason="finding: insulin differs by up to 15 % (OGTT, 90-150 min) because the GLUT4 route "
-    "adds minutes of lag and saturates, keeping glucose a few mg/dL higher after the peak",
+    reason="finding: insulin is up to 15 % (OGTT) and 17 % (meal) higher at 90-180 min, and "
+    "after the meal dips 37-50 % below the published model at 240-300 min: the GLUT4 route "
+    "adds minutes of lag and saturates, so glucose runs higher after the peak, then lower",
 )
 def test_insulin_matches_phenomenological_within_10_percent(kind):
     phen, mech = _pair(kind)

@@ -104,7 +104,10 @@ def _build_protocol(
         return P.clamp(clamp_insulin, t_end, target)
     if name is ProtocolName.exercise:
         return P.exercise_bout(60.0, exercise_min, heart_rate, t_end or 360.0)
-    n = int(check_range("--days", days, 1, 60, "days"))
+    check_range("--days", days, 1, 60, "days")
+    if days != int(days):
+        raise InputError("--days", days, "a whole number of days for 'day'")
+    n = int(days)
     if bolus and len(bolus) != 3:
         raise InputError(
             "--bolus",

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 TISSUES: tuple[str, ...] = ("muscle", "adipose", "liver", "ovary")
-_MUSCLE, _ADIPOSE, _LIVER, _OVARY = range(4)
+_MUSCLE, _ADIPOSE, _LIVER, _OVARY = (TISSUES.index(t) for t in TISSUES)
 
 
 class Cells(eqx.Module):
@@ -98,6 +98,12 @@ class Signals(NamedTuple):
     akt_lipogenic: jax.Array  # active Akt of the hepatic lipogenic branch (scalar)
 
 
+def _tissues(p: Parameters):
+    """Each tissue's receptor-pool scale and inhibition factors (trailing tissue axis)."""
+    scale, weight, lipid = _tissue_vectors(p)
+    return scale, signalling.inhibition(_expand(p.inhibitors, scale), weight, lipid)
+
+
 def _tissue_vectors(p: Parameters):
     t = p.tissues
     stack = lambda *xs: jnp.stack([jnp.asarray(x, dtype=jnp.float64) for x in xs], -1)  # noqa: E731
@@ -121,18 +127,16 @@ def cell_signals(cells: Cells, ligand, p: Parameters):
     ``ligand`` holds the insulin (pmol/L) at each tissue's receptors (trailing tissue axis).
     """
     pr, ps = p.receptor, p.signalling
-    scale, weight, lipid = _tissue_vectors(p)
-    f = signalling.inhibition(_expand(p.inhibitors, scale), weight, lipid)
+    scale, f = _tissues(p)
     c = cells
     d = receptor.derivatives(c.free, c.phos, c.x6, c.x7, c.x8, ligand, scale, pr, f.binding)
-    phos = c.phos
-    casc = signalling.cascade(phos, ps, f.irs1, f.akt)
+    casc = signalling.cascade(c.phos, ps, f.irs1, f.akt)
     dg_in, dg_surf = signalling.glut4_derivatives(c.g4_in, c.g4_surf, casc.effect, ps, f.glut4)
     # the hepatic lipogenic branch: the hepatic receptors, inhibitors scaled by dnl_inhibition
     q = p.inhibitors
     w_dnl = p.tissues.inhibition_liver * p.tissues.dnl_inhibition
     f_dnl = signalling.inhibition(q, w_dnl, p.tissues.lipid_share_liver)
-    lipo = signalling.cascade(phos[..., _LIVER], ps, f_dnl.irs1, f_dnl.akt)
+    lipo = signalling.cascade(c.phos[..., _LIVER], ps, f_dnl.irs1, f_dnl.akt)
     dcells = Cells(*d, g4_in=dg_in, g4_surf=dg_surf)
     surf = receptor.surface(c.free, c.phos)
     return dcells, Signals(surf, c.g4_surf, casc.akt, lipo.akt)
@@ -141,9 +145,8 @@ def cell_signals(cells: Cells, ligand, p: Parameters):
 def receptor_steady_state(ligand, p: Parameters) -> Cells:
     """Steady cell state of every tissue at constant insulin ``ligand`` (pmol/L per tissue)."""
     pr, ps = p.receptor, p.signalling
-    scale, weight, lipid = _tissue_vectors(p)
+    scale, f = _tissues(p)
     ligand = jnp.broadcast_to(jnp.asarray(ligand, dtype=jnp.float64), scale.shape)
-    f = signalling.inhibition(_expand(p.inhibitors, scale), weight, lipid)
     x0 = jnp.stack(receptor.zero_insulin_state(scale, pr))
 
     def residual(x, _):
@@ -219,8 +222,7 @@ def glut4_response(insulin, surface_receptors, p: Parameters, tissue: int = _MUS
     follow from binding (k1, and the second site k2) against dephosphorylation (k_-3 PTP).
     """
     pr, ps = p.receptor, p.signalling
-    scale, weight, lipid = _tissue_vectors(p)
-    f = signalling.inhibition(_expand(p.inhibitors, scale), weight, lipid)
+    _, f = _tissues(p)
     pick = lambda v: jnp.asarray(v)[..., tissue]  # noqa: E731
     b = pick(f.binding)
     x4_per_x2 = b * pr.k1 * insulin * pr.k3 / ((pr.k_minus1 + pr.k3) * pr.k_minus3 * pr.PTP)

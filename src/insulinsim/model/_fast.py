@@ -264,16 +264,13 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
     gain_ii, extra_action, km_factor = exercise.uptake_modifiers(
         y.Y_ex, y.Z_ex, y.W_ex, y.X + b.I_b, p.exercise
     )
-    # muscle (and other insulin-dependent tissues) and adipose tissue each read their action
+    # muscle (and other insulin-dependent tissues) and adipose tissue each read their action;
+    # utilization is linear in the action, so the whole body reads their share-weighted mean
     share_a = p.adipose.share_adipose
     X_m, X_a = act.muscle - b.I_b, act.adipose - b.I_b
-    U_m = glucose.insulin_dependent_utilization(
-        y.G_t, X_m, p.glucose, gain_ii, extra_action, km_factor
+    U_id = glucose.insulin_dependent_utilization(
+        y.G_t, (1.0 - share_a) * X_m + share_a * X_a, p.glucose, gain_ii, extra_action, km_factor
     )
-    U_a = glucose.insulin_dependent_utilization(
-        y.G_t, X_a, p.glucose, gain_ii, extra_action, km_factor
-    )
-    U_id = (1.0 - share_a) * U_m + share_a * U_a
     U_m_rest = glucose.insulin_dependent_utilization(y.G_t, X_m, p.glucose)
     U_a_rest = glucose.insulin_dependent_utilization(y.G_t, X_a, p.glucose)
     U_id_rest = (1.0 - share_a) * U_m_rest + share_a * U_a_rest
@@ -335,13 +332,14 @@ def _evaluate(t, y: State, args: FastArgs) -> tuple[State, Fluxes]:
     mech = {}
     if sig is not None:
         pct = 100.0 / p.receptor.R_total
+        at = TISSUES.index
         mech = {
             **{
                 f"receptors_{t}": sig.surface_receptors[..., i] * pct for i, t in enumerate(TISSUES)
             },
-            "glut4_muscle": sig.glut4[..., 0],
-            "glut4_adipose": sig.glut4[..., 1],
-            "akt_liver": sig.akt[..., 2] * 100.0 / p.signalling.Akt_total,
+            "glut4_muscle": sig.glut4[..., at("muscle")],
+            "glut4_adipose": sig.glut4[..., at("adipose")],
+            "akt_liver": sig.akt[..., at("liver")] * 100.0 / p.signalling.Akt_total,
         }
     out = Fluxes(
         glucose_mg_dl=G,

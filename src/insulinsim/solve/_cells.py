@@ -19,6 +19,7 @@ import xarray as xr
 from insulinsim.errors import InputError
 from insulinsim.model import TISSUES, cell_signals, receptor_steady_state
 from insulinsim.parameters import Parameters
+from insulinsim.physiology import receptor
 
 __all__ = ["simulate_cells"]
 
@@ -108,8 +109,8 @@ def simulate_cells(
         raise InputError("start", start, "'zero_insulin' or 'first_level'")
     y0 = receptor_steady_state(levels[0] if start == "first_level" else 0.0, p)
     sig = _solve(p, jnp.asarray(starts), jnp.asarray(levels), jnp.asarray(ts), y0)
-    surface_b = receptor_steady_state(0.0, p)
-    base = np.asarray(surface_b.free)  # zero-insulin surface pool (all free)
+    scale = np.array([getattr(p.tissues, f"receptors_{t}") for t in TISSUES], dtype=float)
+    base = np.asarray(receptor.zero_insulin_state(scale, p.receptor)[0])  # surface, no insulin
     surf = np.asarray(sig.surface_receptors).T  # tissue x time
     per_cell = float(p.receptor.receptors_per_cell)
     dims = ("tissue", "time")
