@@ -8,10 +8,22 @@ from insulinsim.model._action import (
     Cells,
     Mechanistic,
     Phenomenological,
+    akt_response,
     cell_signals,
     glut4_response,
     insulin_for_glut4,
     receptor_steady_state,
+)
+from insulinsim.model._slow import (
+    ADDITIVE_TARGETS,
+    MULTIPLICATIVE_TARGETS,
+    TARGETS,
+    Effects,
+    Modifiers,
+    Reference,
+    Sensitivity,
+    SlowState,
+    Summary,
 )
 from insulinsim.model._fast import (
     FLUX_META,
@@ -28,6 +40,15 @@ from insulinsim.model._fast import (
 )
 
 __all__ = [
+    "ADDITIVE_TARGETS",
+    "MULTIPLICATIVE_TARGETS",
+    "TARGETS",
+    "Effects",
+    "Modifiers",
+    "Reference",
+    "Sensitivity",
+    "SlowState",
+    "Summary",
     "FLUX_META",
     "TISSUES",
     "AbstractInsulinAction",
@@ -42,6 +63,7 @@ __all__ = [
     "Mechanistic",
     "Phenomenological",
     "State",
+    "akt_response",
     "basal_state",
     "cell_signals",
     "fluxes",

@@ -47,6 +47,7 @@ __all__ = [
     "Cells",
     "Mechanistic",
     "Phenomenological",
+    "akt_response",
     "cell_signals",
     "glut4_response",
     "insulin_for_glut4",
@@ -213,14 +214,8 @@ class Mechanistic(AbstractInsulinAction):
         return dcells, actions, sig
 
 
-def glut4_response(insulin, surface_receptors, p: Parameters, tissue: int = _MUSCLE):
-    """Steady surface GLUT4 (%) of a tissue at insulin (pmol/L) for a given surface pool.
-
-    The probe of an insulin-dose experiment lasting minutes: binding, phosphorylation and the
-    cascade reach steady state while the surface pool (receptor units, e.g. after days of
-    hyperinsulinemia) stays as it is, since trafficking takes hours. Phosphorylated receptors
-    follow from binding (k1, and the second site k2) against dephosphorylation (k_-3 PTP).
-    """
+def _probe(insulin, surface_receptors, p: Parameters, tissue: int):
+    """Quasi-steady cascade of a tissue at insulin (pmol/L) for a given surface pool."""
     pr, ps = p.receptor, p.signalling
     _, f = _tissues(p)
     pick = lambda v: jnp.asarray(v)[..., tissue]  # noqa: E731
@@ -229,8 +224,25 @@ def glut4_response(insulin, surface_receptors, p: Parameters, tissue: int = _MUS
     kappa = b * pr.k2 * insulin / pr.k_minus2
     ratio = x4_per_x2 * (1.0 + kappa)
     phos = surface_receptors * ratio / (1.0 + ratio + b * pr.k1 * insulin / (pr.k_minus1 + pr.k3))
-    casc = signalling.cascade(phos, ps, pick(f.irs1), pick(f.akt))
-    return signalling.glut4_steady(casc.effect, ps, pick(f.glut4))[1]
+    return signalling.cascade(phos, ps, pick(f.irs1), pick(f.akt)), pick(f.glut4)
+
+
+def glut4_response(insulin, surface_receptors, p: Parameters, tissue: int = _MUSCLE):
+    """Steady surface GLUT4 (%) of a tissue at insulin (pmol/L) for a given surface pool.
+
+    The probe of an insulin-dose experiment lasting minutes: binding, phosphorylation and the
+    cascade reach steady state while the surface pool (receptor units, e.g. after days of
+    hyperinsulinemia) stays as it is, since trafficking takes hours. Phosphorylated receptors
+    follow from binding (k1, and the second site k2) against dephosphorylation (k_-3 PTP).
+    """
+    casc, glut4_factor = _probe(insulin, surface_receptors, p, tissue)
+    return signalling.glut4_steady(casc.effect, p.signalling, glut4_factor)[1]
+
+
+def akt_response(insulin, surface_receptors, p: Parameters, tissue: int = _LIVER):
+    """Steady active Akt of a tissue at insulin (pmol/L) for a given surface pool (as
+    :func:`glut4_response`; the liver's signal to glucose output)."""
+    return _probe(insulin, surface_receptors, p, tissue)[0].akt
 
 
 def insulin_for_glut4(target, surface_receptors, p: Parameters, tissue: int = _MUSCLE):

@@ -15,16 +15,21 @@ from jaxtyping import ArrayLike
 
 __all__ = [
     "Adipose",
+    "BetaCell",
     "Body",
     "Brain",
+    "Composition",
+    "Ectopic",
     "Exercise",
     "Glucagon",
     "Glucose",
+    "Glycation",
     "Gonads",
     "Gut",
     "Inhibitors",
     "Insulin",
     "Kidney",
+    "Lipids",
     "Liver",
     "Muscle",
     "Pancreas",
@@ -267,6 +272,117 @@ class Inhibitors(eqx.Module):
     cholesterol_effect_glut4: F
 
 
+class BetaCell(eqx.Module):
+    """Slow beta-cell mass and function (Ha & Sherman 2020), glucose-sensing basal secretion
+    (Topp et al. 2000) (beta_cell.toml)."""
+
+    alpha_M: F
+    k_M: F
+    P_max: F
+    k_P: F
+    alpha_P: F
+    A_max: F
+    alpha_A: F
+    k_A: F
+    A_b: F
+    tau_b: F
+    sigma_Gsh: F
+    ISRI_bar: F
+    ISRI_s: F
+    ISRI_n: F
+    sigma_b: F
+    MI_k: F
+    MI_s: F
+    MI_n: F
+    tau_sigma: F
+    alpha_topp: F
+    G_ref: F
+
+
+class Glycation(eqx.Module):
+    """HbA1c from mean glucose: ADAG steady state, red-cell kinetics (glycation.toml)."""
+
+    adag_slope: F
+    adag_intercept: F
+    half_time: F
+
+
+class Composition(eqx.Module):
+    """Body composition by energy balance (Hall 2011) and anthropometry (composition.toml)."""
+
+    rho_F: F
+    rho_L: F
+    gamma_F: F
+    gamma_L: F
+    eta_F: F
+    eta_L: F
+    beta_TEF: F
+    beta_AT: F
+    forbes_C: F
+    rmr_per_kg: F
+    rmr_weight: F
+    rmr_height: F
+    rmr_age: F
+    rmr_male: F
+    rmr_intercept: F
+    bf_bmi: F
+    bf_age: F
+    bf_male: F
+    bf_intercept: F
+    vat_allometric_k: F
+    vat_ref_male: F
+    fat_ref_male: F
+    vat_ref_female: F
+    fat_ref_female: F
+    rfm_intercept: F
+    rfm_height_waist: F
+    rfm_female: F
+
+
+class Lipids(eqx.Module):
+    """Fasting triglycerides, HDL and blood pressure (lipids.toml)."""
+
+    tg_ref_male: F
+    tg_ref_female: F
+    hdl_ref_male: F
+    hdl_ref_female: F
+    sbp_ref_male: F
+    sbp_ref_female: F
+    dbp_ref_male: F
+    dbp_ref_female: F
+    bmi_ref_male: F
+    bmi_ref_female: F
+    height_ref_male: F
+    height_ref_female: F
+    age_ref_male: F
+    age_ref_female: F
+    tg_per_kg: F
+    hdl_per_kg: F
+    sbp_per_kg: F
+    dbp_per_kg: F
+    sbp_per_year: F
+    sbp_age_onset: F
+    dbp_per_year: F
+
+
+class Ectopic(eqx.Module):
+    """Liver fat, intramyocellular lipid and inflammatory exposure (ectopic.toml)."""
+
+    LF_ref: F
+    w_ffa: F
+    w_dnl: F
+    w_diet: F
+    tau_liver_fat: F
+    LF_span: F
+    imcl_ffa_slope: F
+    imcl_fitness_exponent: F
+    tau_imcl: F
+    imcl_span: F
+    imcl_exposure_power: F
+    VAT_ref: F
+    cytokine_per_kg: F
+
+
 class Parameters(eqx.Module):
     """All parameters of one person (or, with a leading axis, of a population)."""
 
@@ -288,6 +404,11 @@ class Parameters(eqx.Module):
     tissues: Tissues
     inhibitors: Inhibitors
     gonads: Gonads
+    beta_cell: BetaCell
+    glycation: Glycation
+    ectopic: Ectopic
+    lipids: Lipids
+    composition: Composition
 
 
 def group_fields() -> dict[str, tuple[type[eqx.Module], tuple[str, ...]]]:

@@ -92,3 +92,40 @@ def basal_ffa(action_b, p: Adipose):
     other appearance.
     """
     return lipolysis(action_b, p) / p.ffa_clearance
+
+
+# ------------------------------------------------------------ visceral fat and inflammation ----
+# Slow clock (days); parameters in data/params/ectopic.toml (group ``ectopic``).
+
+__all__ += ["cytokine_exposure"]
+
+
+def cytokine_exposure(visceral_fat_kg, p):
+    """Cytokine exposure (dimensionless, 0-1) on the ``cytokine_exposure`` scale.
+
+    ``e = clip(cytokine_per_kg (VAT - VAT_ref)_+, 0, 1)``. Exposure 1 is TNF-alpha 5 nmol/L on
+    human adipocytes (-40 % IRS-1 signalling, Liu et al. 1998), far above anything in vivo, so
+    a person with visceral obesity sits at a small fraction: 1 kg above the reference gives
+    0.1, an IRS-1 factor 0.6^0.1 = 0.95. The slope is an ASSUMED value bounded by the
+    adipose TNF rise in obesity (Kern et al. 2001) and by anti-inflammatory trials that found
+    no insulin-adjusted change in insulin action (salsalate, Koska et al. 2009); arithmetic in
+    ectopic.toml.
+
+    Parameters
+    ----------
+    visceral_fat_kg : array_like
+        Visceral adipose tissue mass (kg, on the DXA scale of ``VAT_ref``).
+    p : Ectopic
+        Parameter group ``ectopic`` (``VAT_ref`` in kg, ``cytokine_per_kg`` in 1/kg).
+
+    Returns
+    -------
+    jax.Array
+        Exposure in [0, 1], for ``inhibitors.cytokine_exposure``.
+
+    References
+    ----------
+    miazgowski2017, kern2001, hotamisligil1995, fontana2007, koska2009, liu1998tnf.
+    """
+    excess = jnp.maximum(visceral_fat_kg - p.VAT_ref, 0.0)
+    return jnp.clip(p.cytokine_per_kg * excess, 0.0, 1.0)

@@ -18,18 +18,32 @@ parameter values are placeholders, see ``data/params/glucagon.toml``):
     SR_H^d    = delta max(-dG/dt, 0)
 
 H in pg/mL, secretion in pg/mL/min, glucose in mg/dL, insulin in pmol/L.
+
+Slow beta-cell mass and function (days to decades; Ha & Sherman 2020, constants in
+``data/params/beta_cell.toml``): mass follows proliferation driven by per-cell secretory demand
+against apoptosis driven by glucose metabolism; function (sigma) rises with demand and is lost
+at high glucose (glucotoxicity). Basal secretion senses fasting glucose with the Hill-2 shape of
+Topp et al. 2000. The Topp model itself (glucose, insulin, beta-cell mass in days) is here too,
+as the classic reference its fixed points are checked against.
 """
 
 from __future__ import annotations
 
 import jax.numpy as jnp
 
-from insulinsim.parameters import Glucagon, Pancreas
+from insulinsim.parameters import BetaCell, Glucagon, Pancreas
 
 __all__ = [
+    "basal_secretion_factor",
+    "beta_apoptosis",
+    "beta_function_target",
+    "beta_metabolism",
+    "beta_proliferation",
     "glucagon_derivatives",
     "insulin_secretion_derivatives",
     "portal_secretion",
+    "topp_beta_rate",
+    "topp_derivatives",
 ]
 
 
@@ -57,3 +71,59 @@ def glucagon_derivatives(H, SR_Hs, G, dG_dt, I, G_b, I_b, g: Glucagon):
     SR_Hd = g.delta * jnp.maximum(-dG_dt, 0.0)
     dH = -g.n * H + SR_Hs + SR_Hd
     return dH, dSR_Hs
+
+
+# ------------------------------------------------------------------ slow: beta-cell mass, function
+
+
+def beta_metabolism(G, p: BetaCell):
+    """Beta-cell glucose metabolism M(G) in [0, 1) (glucose in mg/dL)."""
+    g = jnp.maximum(G, 0.0) ** p.k_M
+    return g / (p.alpha_M**p.k_M + g)
+
+
+def beta_proliferation(isr, p: BetaCell):
+    """Proliferation rate P(ISR) (units of 1/tau_b) from per-cell secretion in HS units."""
+    x = jnp.maximum(isr, 0.0) ** p.k_P
+    return p.P_max * x / (p.alpha_P**p.k_P + x)
+
+
+def beta_apoptosis(G, p: BetaCell):
+    """Apoptosis rate A(M(G)) (units of 1/tau_b): basal plus glucotoxic."""
+    m = beta_metabolism(G, p) ** p.k_A
+    return p.A_max * m / (p.alpha_A**p.k_A + m) + p.A_b
+
+
+def beta_function_target(G, isr, p: BetaCell, ceiling=1.0):
+    """Steady beta-cell function sigma_inf(G, ISR) (dimensionless).
+
+    ``ceiling`` multiplies the demand-driven ceiling ``ISRI_bar`` (a beta-cell defect, e.g.
+    genetic, is a ceiling below 1).
+    """
+    m = beta_metabolism(jnp.maximum(G - p.sigma_Gsh, 0.0), p)
+    loss = 1.0 - 1.0 / (1.0 + p.MI_k * jnp.exp(-(m - p.MI_s) / p.MI_n))
+    demand = ceiling * p.ISRI_bar / (1.0 + jnp.exp(-(isr - p.ISRI_s) / p.ISRI_n))
+    return loss * demand + p.sigma_b
+
+
+def basal_secretion_factor(G, p: BetaCell):
+    """Basal secretion at fasting glucose G relative to that at ``G_ref`` (Topp's Hill 2)."""
+    f = lambda g: g * g / (p.alpha_topp + g * g)  # noqa: E731
+    return f(jnp.maximum(G, 0.0)) / f(p.G_ref)
+
+
+def topp_beta_rate(G, d0, r1, r2):
+    """Net beta-cell growth rate of Topp et al. 2000 (1/day): -d0 + r1 G - r2 G^2."""
+    return -d0 + r1 * G - r2 * G * G
+
+
+def topp_derivatives(G, I, beta, R0, EG0, SI, sigma, alpha, k, d0, r1, r2):
+    """The Topp et al. 2000 model (time in days; G mg/dL, I uU/mL, beta mg).
+
+    dG/dt = R0 - (EG0 + SI I) G;  dI/dt = beta sigma G^2 / (alpha + G^2) - k I;
+    dbeta/dt = (-d0 + r1 G - r2 G^2) beta.
+    """
+    dG = R0 - (EG0 + SI * I) * G
+    dI = beta * sigma * G * G / (alpha + G * G) - k * I
+    dbeta = topp_beta_rate(G, d0, r1, r2) * beta
+    return dG, dI, dbeta

@@ -236,9 +236,15 @@ def _start(p, s, action):
     return b, y0, FastArgs(params=p, basal=b, schedule=s, action=action, cell_basal=ref)
 
 
-def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol, action):
-    """One person on the shared grid with an explicit FSAL Runge-Kutta tableau."""
+def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol, action, y_start=None, final=False):
+    """One person on the shared grid with an explicit FSAL Runge-Kutta tableau.
+
+    ``y_start`` replaces the basal state as the initial state (the basal state still sets the
+    model's references); with ``final`` the state at the last output time is returned too.
+    """
     b, y0, full = _start(p, s, action)
+    if y_start is not None:
+        y0 = y_start
     axpy = lambda y, h, ks, w: jax.tree.map(  # noqa: E731
         lambda y_, *k_: y_ + h * sum(wi * ki for wi, ki in zip(w, k_, strict=True) if wi != 0.0),
         y,
@@ -298,8 +304,10 @@ def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol, action):
         return (y, k_end, err_max, last, grid.bounds[j]), fluxes(ts[j], y_t, full)
 
     carry0 = (y0, y0, jnp.zeros_like(b.G_b), (y0, y0), jnp.asarray(0))
-    (_, _, err_max, _, _), ys = jax.lax.scan(interval, carry0, jnp.arange(1, ts.shape[0]))
+    (y_end, _, err_max, _, _), ys = jax.lax.scan(interval, carry0, jnp.arange(1, ts.shape[0]))
     ys = jax.tree.map(lambda a, o: jnp.concatenate([a[None], o]), fluxes(ts[0], y0, full), ys)
+    if final:  # the last output time is the last grid point, so y_end is the state there
+        return ys, err_max, b, y_end
     return ys, err_max, b
 
 
