@@ -67,8 +67,7 @@ def metabolic_syndrome(*, waist_cm, tg_mg_dl, hdl_mg_dl, sbp_mmhg, dbp_mmhg, glu
         "waist": np.asarray(waist_cm)
         > np.where(male, c("metsyn_waist_male"), c("metsyn_waist_female")),
         "triglycerides": np.asarray(tg_mg_dl) >= c("metsyn_tg"),
-        "hdl": np.asarray(hdl_mg_dl)
-        < np.where(male, c("metsyn_hdl_male"), c("metsyn_hdl_female")),
+        "hdl": np.asarray(hdl_mg_dl) < np.where(male, c("metsyn_hdl_male"), c("metsyn_hdl_female")),
         "blood_pressure": (np.asarray(sbp_mmhg) >= c("metsyn_sbp"))
         | (np.asarray(dbp_mmhg) >= c("metsyn_dbp")),
         "fasting_glucose": np.asarray(glucose_mg_dl) >= c("metsyn_glucose"),
@@ -164,8 +163,7 @@ def stage_trajectory(ds: xr.Dataset, male) -> xr.Dataset:
         metsyn_criteria=(("person", "time"), count, {"long_name": "ATP III criteria met (of 5)"}),
         risk_any=(("person", "time"), any_risk, {"units": "fraction"}),
         **{
-            f"risk_{k}": (("person", "time"), risk[k], {"units": "fraction"})
-            for k in COMPLICATIONS
+            f"risk_{k}": (("person", "time"), risk[k], {"units": "fraction"}) for k in COMPLICATIONS
         },
     )
     for name, c in crit.items():

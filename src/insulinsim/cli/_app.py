@@ -430,6 +430,256 @@ def params(
     out.print(table)
 
 
+# ---------------------------------------------------------------- years: progress and compare
+
+
+def _run_progress(scenario_arg: str | None, person: str | None, years: float | None, step: float):
+    from insulinsim.analysis import stage_trajectory
+    from insulinsim.protocols import resolve_scenario, scenario_from_dict, scenario_person
+    from insulinsim.solve import ProgressSettings, progress
+
+    if scenario_arg is None:
+        sc = scenario_from_dict(
+            {
+                "scenario": {
+                    "name": f"{person or 'healthy'}, no change of risk factors",
+                    "person": person or "healthy",
+                    "years": years or 30.0,
+                }
+            }
+        )
+    else:
+        sc = resolve_scenario(scenario_arg)
+    if years is not None:
+        check_range("--years", years, 0.5, 80.0, "years")
+    if years is not None or person is not None:
+        sc = sc.model_copy(update={"years": years or sc.years, "person": person or sc.person})
+    check_range("--step-days", step, 1.0, 365.0, "days")
+    p = scenario_person(sc)
+    with err.status(f"Simulating {sc.years:g} years of '{sc.name}'..."):
+        ds = progress(p, sc, names=[sc.name], settings=ProgressSettings(step_days=step))
+    return sc, stage_trajectory(ds, [sc.sex == "male"])
+
+
+def _timeline_table(staged, title: str) -> Table:
+    from insulinsim.analysis import transitions
+
+    tr = transitions(staged)
+    t = Table(title=title)
+    for col in (
+        "stage",
+        "age",
+        "fasting glucose",
+        "2-h glucose",
+        "fasting insulin",
+        "HbA1c",
+        "why",
+    ):
+        t.add_column(col)
+    for _, r in tr.iterrows():
+        if np.isnan(r["years"]):
+            t.add_row(f"{r['stage']} {r['name']}", "not reached", "", "", "", "", "")
+            continue
+        t.add_row(
+            f"{r['stage']} {r['name']}",
+            f"{r['age']:.1f}",
+            f"{r['fasting_glucose']:.0f} mg/dL",
+            f"{r['glucose_2h']:.0f} mg/dL",
+            f"{r['fasting_insulin']:.0f} pmol/L",
+            f"{r['hba1c']:.1f} %",
+            str(r["reason"]),
+        )
+    return t
+
+
+_SNAPSHOT = (
+    ("age", "{:.0f}"),
+    ("stage", "{:d}"),
+    ("fasting_glucose", "{:.0f}"),
+    ("glucose_2h", "{:.0f}"),
+    ("fasting_insulin", "{:.0f}"),
+    ("hba1c", "{:.1f}"),
+    ("homa_ir", "{:.2f}"),
+    ("beta_mass", "{:.0f}"),
+    ("surface_receptors_muscle", "{:.0f}"),
+    ("weight", "{:.1f}"),
+    ("liver_fat", "{:.1f}"),
+)
+
+
+def _snapshot_table(staged, every_years: float) -> Table:
+    t = Table(title="Trajectory")
+    for name, _ in _SNAPSHOT:
+        unit = staged[name].attrs.get("units", "")
+        t.add_column(f"{name}\n[dim]{unit}[/dim]" if unit else name, justify="right")
+    years = staged.time.values
+    marks = np.unique(
+        [np.argmin(np.abs(years - y)) for y in np.arange(0, years[-1] + 1e-9, every_years)]
+    )
+    for j in marks:
+        row = []
+        for name, fmt in _SNAPSHOT:
+            v = staged[name].values[0, j]
+            row.append(fmt.format(int(v)) if fmt == "{:d}" else fmt.format(float(v)))
+        t.add_row(*row)
+    return t
+
+
+def _evidence_table(sc) -> Table:
+    from insulinsim.protocols import scenario_evidence
+
+    t = Table(title="Effects that shaped this trajectory, with their evidence")
+    for col in ("factor", "target", "effect", "evidence", "source"):
+        t.add_column(col)
+    for e in scenario_evidence(sc):
+        t.add_row(e.factor, e.target, f"{e.value:g} {e.unit}", e.evidence, e.source)
+    return t
+
+
+def _progress_json(sc, staged) -> dict:
+    from insulinsim.analysis import transitions
+    from insulinsim.protocols import scenario_evidence
+
+    tr = transitions(staged)
+    keep = [v for v in staged.data_vars if staged[v].dtype.kind in "fiub" and staged[v].ndim == 2]
+    return {
+        "scenario": sc.model_dump(),
+        "transitions": json.loads(tr.to_json(orient="records")),
+        "trajectory": {
+            "time_years": staged.time.values.tolist(),
+            **{
+                v: {
+                    "units": staged[v].attrs.get("units", ""),
+                    "values": staged[v].values[0].tolist(),
+                }
+                for v in keep
+            },
+            "stage_reason": staged.stage_reason.values[0].tolist(),
+        },
+        "evidence": [
+            {
+                "factor": e.factor,
+                "target": e.target,
+                "value": e.value,
+                "unit": e.unit,
+                "evidence": e.evidence,
+                "source": e.source,
+                "locator": e.locator,
+            }
+            for e in scenario_evidence(sc)
+        ],
+        "status": str(staged.status.values[0]),
+    }
+
+
+@app.command("progress")
+def progress_cmd(
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help="preset person (default: the scenario's, else healthy)"),
+    ] = None,
+    years: Annotated[
+        float | None,
+        typer.Option("--years", help="years to simulate (default: the scenario's, else 30)"),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="a scenario file (TOML) or a bundled scenario name"),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="write a multi-panel figure (.png/.svg/.pdf)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+    step_days: Annotated[
+        float, typer.Option("--step-days", help="days between representative days")
+    ] = 30.0,
+) -> None:
+    """Years of insulin resistance: stage timeline, trajectory and the evidence behind it.
+
+    Bundled scenarios: sedentary_weight_gain, lifestyle_stage1, lifestyle_stage2,
+    lifestyle_after_diagnosis, pcos, cushings, acromegaly, short_sleep, type1.
+    """
+    from insulinsim.plotting import plot_progress
+
+    try:
+        if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise InputError("--plot", str(plot), "a file ending in .png, .svg or .pdf")
+        sc, staged = _run_progress(scenario, person, years, step_days)
+    except InputError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps(_progress_json(sc, staged)) + "\n")
+    else:
+        out.print(f"[bold]{sc.name}[/bold]: {sc.description}")
+        out.print(_timeline_table(staged, "Stage timeline (first time each stage is reached)"))
+        out.print(_snapshot_table(staged, max(1.0, round(sc.years / 10.0))))
+        out.print(_evidence_table(sc))
+        out.print(f"status: {staged.status.values[0]}")
+        out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
+    if plot is not None:
+        plot_progress(staged, plot)
+        err.print(f"wrote {plot}")
+
+
+@app.command("compare")
+def compare_cmd(
+    scenario_a: Annotated[str, typer.Argument(help="first scenario (file or bundled name)")],
+    scenario_b: Annotated[str, typer.Argument(help="second scenario (file or bundled name)")],
+    years: Annotated[float | None, typer.Option("--years", help="years to simulate")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="write a figure of both")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Two scenarios side by side: the age at each stage and the values at the end."""
+    import xarray as xr
+
+    from insulinsim.plotting import plot_progress
+
+    try:
+        if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            raise InputError("--plot", str(plot), "a file ending in .png, .svg or .pdf")
+        runs = [_run_progress(s, None, years, 30.0) for s in (scenario_a, scenario_b)]
+    except InputError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(json.dumps([_progress_json(sc, st) for sc, st in runs]) + "\n")
+    else:
+        from insulinsim.analysis import transitions
+
+        t = Table(title="Age at each stage")
+        t.add_column("stage")
+        for sc, _ in runs:
+            t.add_column(sc.name, justify="right")
+        trs = [transitions(st) for _, st in runs]
+        for k in range(4):
+            cells = []
+            for tr in trs:
+                r = tr.iloc[k]
+                cells.append("not reached" if np.isnan(r["years"]) else f"{r['age']:.1f}")
+            t.add_row(f"{trs[0].iloc[k]['stage']} {trs[0].iloc[k]['name']}", *cells)
+        out.print(t)
+        end = Table(title="At the end")
+        end.add_column("quantity")
+        for sc, _ in runs:
+            end.add_column(sc.name, justify="right")
+        for name, fmt in _SNAPSHOT:
+            vals = []
+            for _, st in runs:
+                v = st[name].values[0, -1]
+                vals.append(fmt.format(int(v)) if fmt == "{:d}" else fmt.format(float(v)))
+            end.add_row(f"{name} ({runs[0][1][name].attrs.get('units', '')})", *vals)
+        out.print(end)
+        out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
+    if plot is not None:
+        a, b = (st for _, st in runs)
+        n = min(a.time.size, b.time.size)
+        both = xr.concat(
+            [a.isel(time=slice(0, n)), b.isel(time=slice(0, n)).assign_coords(time=a.time[:n])],
+            "person",
+        )
+        plot_progress(both, plot, title=f"{runs[0][0].name} vs {runs[1][0].name}")
+        err.print(f"wrote {plot}")
+
+
 def main() -> None:
     """Entry point of the ``insulinsim`` script."""
     try:

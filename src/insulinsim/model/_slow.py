@@ -7,9 +7,9 @@ are solved with the parameters it implies; the day's summaries (averages over th
 slow laws' rates, mean glucose, insulin, FFA, lipogenic drive, glucosuria) then advance the slow
 state over the step. Each law lives in its organ's module; this module only wires them:
 
-- beta cells (``pancreas``): mass d beta/dt = (<P(ISR)> - <A(G)>) beta / tau_b - death, function
-  sigma -> <sigma_inf(G, ISR)> (Ha & Sherman 2020), where <.> is the mean over the day;
-  capacity = mass x function (relative to the healthy reference) scales basal and
+- beta cells (``pancreas``): mass d beta/dt = (P(ISR) - A(G)) beta / tau_b - death and function
+  sigma -> sigma_inf(G, ISR) (Ha & Sherman 2020), read at the day's fasting glucose and basal
+  per-cell secretion; capacity = mass x function (1 for the healthy person) scales basal and
   glucose-stimulated secretion; basal secretion also senses fasting glucose (Topp's Hill 2).
 - insulin sensitivity: the receptor pool at the day's mean insulin (down-regulation) and the
   inhibitor exposures (cytokines from visceral fat, ectopic lipid in muscle and liver) go
@@ -57,9 +57,9 @@ __all__ = [
     "Effects",
     "Modifiers",
     "Reference",
+    "Sensitivity",
     "SlowState",
     "Summary",
-    "Sensitivity",
     "day_parameters",
     "initial_slow_state",
     "modifiers",
@@ -143,9 +143,7 @@ class Reference(eqx.Module):
     """Summaries of the healthy reference person's standard day, which normalise the slow laws
     so that the healthy reference person is at steady state."""
 
-    secretion_pmol_min: jax.Array  # day-mean secretion x body weight
-    isr_scale: jax.Array  # per-cell secretion of the reference, in Ha-Sherman ISR units
-    sigma: jax.Array  # steady beta-cell function of the reference
+    basal_secretion_pmol_min: jax.Array  # basal secretion x body weight
     ffa: jax.Array  # day-mean FFA, umol/L
     lipogenic: jax.Array  # day-mean hepatic lipogenic action, pmol/L
     carbs_g: jax.Array  # carbohydrate of the standard day, g
@@ -161,9 +159,9 @@ class Summary(eqx.Module):
 
     mean_glucose: jax.Array  # mg/dL
     mean_insulin: jax.Array  # pmol/L
-    proliferation: jax.Array  # <P(ISR)>
-    apoptosis: jax.Array  # <A(G)>
-    sigma_target: jax.Array  # <sigma_inf(G, ISR)>
+    proliferation: jax.Array  # P(ISR) at the fasting state
+    apoptosis: jax.Array  # A(G) at the fasting state
+    sigma_target: jax.Array  # sigma_inf(G, ISR) at the fasting state
     ffa: jax.Array  # umol/L
     lipogenic: jax.Array  # pmol/L
     glucosuria_g_day: jax.Array  # g/day
@@ -192,7 +190,9 @@ def modifiers(lags, effects: Effects) -> Modifiers:
 
 
 def _with_exposures(p: Parameters, cytokine, lipid) -> Parameters:
-    q = eqx.tree_at(lambda q: (q.cytokine_exposure, q.lipid_exposure), p.inhibitors, (cytokine, lipid))
+    q = eqx.tree_at(
+        lambda q: (q.cytokine_exposure, q.lipid_exposure), p.inhibitors, (cytokine, lipid)
+    )
     return eqx.tree_at(lambda p: p.inhibitors, p, q)
 
 
@@ -249,7 +249,7 @@ def reference_signalling(p: Parameters, mean_insulin):
 
 def capacity(s: SlowState, mods: Modifiers, ref: Reference):
     """Beta-cell secretory capacity relative to the healthy reference (mass x function)."""
-    return s.beta * s.sigma / ref.sigma * mods["beta_function"]
+    return s.beta * s.sigma * mods["beta_function"]
 
 
 def body_weight(s: SlowState, mods: Modifiers):
@@ -320,17 +320,22 @@ def _glucose_sensing_basal(p: Parameters, S_b_ref) -> Parameters:
     return with_sb(sol.value)
 
 
-def day_summary(G, S, I, ffa, lipogenic, excretion, BW, beta, ref: Reference, p: Parameters):
-    """Summaries of one day sampled at equal intervals (arrays over time, last sample dropped
-    by the caller); secretion S in pmol/kg/min, excretion in mg/kg/min."""
+def day_summary(G, I, ffa, lipogenic, excretion, G_b, S_b, BW, beta, ref: Reference, p: Parameters):
+    """Summaries of one representative day.
+
+    ``G``, ``I``, ``ffa``, ``lipogenic``, ``excretion`` are sampled at equal intervals over the
+    day (mg/dL, pmol/L, umol/L, pmol/L, mg/kg/min); ``G_b`` (mg/dL) and ``S_b`` (pmol/kg/min)
+    are the day's fasting glucose and basal secretion, which drive the beta-cell laws.
+    """
     bc = p.beta_cell
-    isr = ref.isr_scale * S * BW / (jnp.maximum(beta, 1e-9) * ref.secretion_pmol_min)
+    per_cell = S_b * BW / (jnp.maximum(beta, 1e-9) * ref.basal_secretion_pmol_min)
+    G_hs = G_b * bc.glucose_scale
     return Summary(
         mean_glucose=jnp.mean(G),
         mean_insulin=jnp.mean(I),
-        proliferation=jnp.mean(pancreas.beta_proliferation(isr, bc)),
-        apoptosis=jnp.mean(pancreas.beta_apoptosis(G, bc)),
-        sigma_target=jnp.mean(pancreas.beta_function_target(G, isr, bc)),
+        proliferation=pancreas.beta_proliferation(per_cell * bc.isr_proliferation_ref, bc),
+        apoptosis=pancreas.beta_apoptosis(G_hs, bc),
+        sigma_target=pancreas.beta_function_target(G_hs, per_cell * bc.isr_function_ref, bc),
         ffa=jnp.mean(ffa),
         lipogenic=jnp.mean(lipogenic),
         glucosuria_g_day=jnp.mean(excretion) * BW * 1440.0 / 1000.0,
@@ -394,7 +399,9 @@ def slow_update(
         input_multiplier=mods["liver_fat"],
         p=p.ectopic,
     )
-    liver_fat = _relax(s.liver_fat, lf_target, lambda x, t: liver.liver_fat_rate(x, t, p.ectopic), dt)
+    liver_fat = _relax(
+        s.liver_fat, lf_target, lambda x, t: liver.liver_fat_rate(x, t, p.ectopic), dt
+    )
     fitness = pal / pal0
     imcl_target = muscle.imcl_target(ffa_rel=ffa_rel, fitness_rel=fitness, p=p.ectopic)
     imcl = _relax(s.imcl, imcl_target, lambda x, t: muscle.imcl_rate(x, t, p.ectopic), dt)
@@ -431,7 +438,7 @@ def initial_slow_state(
     z = jnp.zeros_like(jnp.asarray(p.body.BW, dtype=jnp.float64))
     return SlowState(
         beta=z + 1.0,
-        sigma=z + ref.sigma,
+        sigma=z + 1.0,
         fat=F,
         lean=p.body.BW - F,
         liver_fat=z + p.ectopic.LF_ref,

@@ -297,6 +297,9 @@ class BetaCell(eqx.Module):
     tau_sigma: F
     alpha_topp: F
     G_ref: F
+    glucose_scale: F
+    isr_proliferation_ref: F
+    isr_function_ref: F
 
 
 class Glycation(eqx.Module):

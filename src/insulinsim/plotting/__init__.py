@@ -7,5 +7,13 @@ from insulinsim.plotting._figures import (
     plot_receptor_course,
     plot_result,
 )
+from insulinsim.plotting._progress import plot_progress
 
-__all__ = ["OKABE_ITO", "ORGANS", "plot_organ_table", "plot_receptor_course", "plot_result"]
+__all__ = [
+    "OKABE_ITO",
+    "ORGANS",
+    "plot_organ_table",
+    "plot_progress",
+    "plot_receptor_course",
+    "plot_result",
+]

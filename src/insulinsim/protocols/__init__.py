@@ -10,6 +10,16 @@ from insulinsim.protocols._events import (
     Meal,
     Protocol,
 )
+from insulinsim.protocols._scenario import (
+    Scenario,
+    effects_table,
+    example_scenarios,
+    load_scenario,
+    resolve_scenario,
+    scenario_evidence,
+    scenario_from_dict,
+    scenario_person,
+)
 from insulinsim.protocols._schedule import Schedule, build_schedule
 from insulinsim.protocols._standard import (
     clamp,
@@ -33,16 +43,24 @@ __all__ = [
     "InsulinBolus",
     "Meal",
     "Protocol",
+    "Scenario",
     "Schedule",
     "build_schedule",
     "clamp",
+    "effects_table",
+    "example_scenarios",
     "exercise_bout",
     "fsigt",
     "hyperinsulinemia",
     "ivgtt",
+    "load_scenario",
     "meal_test",
     "multi_day",
     "ogtt",
+    "resolve_scenario",
+    "scenario_evidence",
+    "scenario_from_dict",
+    "scenario_person",
     "standard_day",
     "standard_value",
 ]

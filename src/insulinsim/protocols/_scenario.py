@@ -63,7 +63,11 @@ __all__ = [
     "factor_deviations",
     "insulin_titration",
     "load_scenario",
+    "resolve_scenario",
     "scenario_evidence",
+    "scenario_from_dict",
+    "scenario_person",
+    "therapy_on",
 ]
 
 _FORMS = ("log_per_unit", "per_unit")
@@ -325,6 +329,23 @@ def _level(course: RiskCourse | InterventionCourse, t, reference: float, years: 
         return np.interp(t, course.times, course.values)
     stop = years if course.stop is None else course.stop
     return np.where((t >= course.start) & (t < stop), course.value, reference)
+
+
+def scenario_person(scenario: Scenario, preset: str | None = None):
+    """The parameters of the scenario's person (its preset, with the scenario's sex)."""
+    from insulinsim.parameters import person
+
+    male = 1.0 if scenario.sex == "male" else 0.0
+    return person(preset or scenario.person, {"gonads.male": male})
+
+
+def resolve_scenario(name_or_path: str | Path) -> Scenario:
+    """A bundled scenario by name (see :func:`example_scenarios`) or a scenario file."""
+    examples = example_scenarios()
+    key = str(name_or_path)
+    if key in examples:
+        return load_scenario(examples[key])
+    return load_scenario(name_or_path)
 
 
 def factor_deviations(scenario: Scenario, t_years) -> tuple[tuple[str, ...], np.ndarray]:

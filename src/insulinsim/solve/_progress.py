@@ -20,13 +20,12 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-import scipy.optimize
 import xarray as xr
 
 from insulinsim.model import TARGETS, Effects, Phenomenological, Reference
 from insulinsim.model import _slow as slow
 from insulinsim.parameters import Parameters, person
-from insulinsim.physiology import body, glycation, lipids, pancreas
+from insulinsim.physiology import body, glycation, lipids
 from insulinsim.protocols import Schedule, build_schedule, ogtt, standard_day
 from insulinsim.protocols._scenario import (
     Scenario,
@@ -158,34 +157,18 @@ def _tableau():
 
 @functools.cache
 def reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
-    """The healthy reference person's standard day, as the slow laws' normalisation.
-
-    ``isr_scale`` solves <P(isr_scale S(t)/<S>)> = <A(G(t))> over the day (the reference's
-    beta-cell mass is at steady state); ``sigma`` is its steady function <sigma_inf>.
-    """
+    """The healthy person's standard day, which normalises the slow laws (FFA, lipogenic drive,
+    mean insulin for the receptor pool, the signalling read-out, basal secretion)."""
     enable_compilation_cache()
     p = person("healthy")
     fast = _fast(grid)
     ys, _, _, _ = jax.jit(lambda p: _solve_day(p, fast, 1.0, grid))(p)
-    G = np.asarray(ys.glucose_mg_dl)[:-1]
-    S = np.asarray(ys.secretion_pmol_kg_min)[:-1]
     I = np.asarray(ys.insulin_pmol_l)[:-1]
-    bc = p.beta_cell
-    A = float(np.mean(pancreas.beta_apoptosis(G, bc)))
-    s_rel = S / S.mean()
-
-    def gap(log_x):
-        return float(np.mean(pancreas.beta_proliferation(np.exp(log_x) * s_rel, bc))) - A
-
-    x = float(np.exp(scipy.optimize.brentq(gap, np.log(1e-3), np.log(1e4), xtol=1e-12)))
-    sigma = float(np.mean(pancreas.beta_function_target(G, x * s_rel, bc)))
     sm, sl, rm, rl = slow.reference_signalling(p, float(I.mean()))
     carbs = float(np.sum([m.carbs_g for m in standard_day().events]))
     f = lambda v: jnp.asarray(float(v))  # noqa: E731
     return Reference(
-        secretion_pmol_min=f(S.mean() * float(p.body.BW)),
-        isr_scale=f(x),
-        sigma=f(sigma),
+        basal_secretion_pmol_min=f(float(p.pancreas.S_b) * float(p.body.BW)),
         ffa=f(np.mean(np.asarray(ys.ffa_umol_l)[:-1])),
         lipogenic=f(np.mean(np.asarray(ys.action_lipogenic)[:-1])),
         carbs_g=f(carbs),
@@ -242,7 +225,7 @@ def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Refe
         "mean_insulin": summ.mean_insulin,
         "hba1c": s.a1c,
         "beta_mass": 100.0 * s.beta,
-        "beta_function": 100.0 * s.sigma / ref.sigma,
+        "beta_function": 100.0 * s.sigma,
         "secretory_capacity": 100.0 * slow.capacity(s, mods, ref),
         "surface_receptors_muscle": sens.surface_muscle,
         "surface_receptors_liver": sens.surface_liver,
@@ -270,8 +253,6 @@ def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Refe
         "insulin_dose": s.insulin_dose,
         "basal_secretion": p_day.pancreas.S_b,
     }
-
-
 
 
 def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Static):
@@ -306,11 +287,12 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
         cut = lambda x: x[:-1]  # noqa: E731
         summ = slow.day_summary(
             cut(ys.glucose_mg_dl),
-            cut(ys.secretion_pmol_kg_min),
             cut(ys.insulin_pmol_l),
             cut(ys.ffa_umol_l),
             cut(ys.action_lipogenic),
             cut(ys.excretion_kidney_mg_kg_min),
+            b.G_b,
+            p.pancreas.S_b,
             p.body.BW,
             s.beta,
             ref,
@@ -330,16 +312,26 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
 
     def step(carry, k):
         s, y_prev, err_max = carry
-        age, mods, sens, p, intake, carbs_rel, ys, err, b, ys_o, summ, y_end = evaluate(
-            s, k, y_prev
-        )
+        age, mods, sens, p, _, carbs_rel, _, err, b, ys_o, summ, y_end = evaluate(s, k, y_prev)
         net_intake = slow.energy_intake(p0, mods, summ, intake0)
         pal = pal0 + mods["physical_activity"]
         rec = _record(p0, s, mods, sens, p, b, ys_o, summ, net_intake, pal, age, ref)
         titr = (therapy[k], start, step_u, interval, target, b.G_b)
         s_new = slow.slow_update(
-            p0, s, mods, summ, ref, devs_at(k, age), eff, intake0, K_energy, pal0,
-            carbs_rel, st.dt, st.n_sub, titr,
+            p0,
+            s,
+            mods,
+            summ,
+            ref,
+            devs_at(k, age),
+            eff,
+            intake0,
+            K_energy,
+            pal0,
+            carbs_rel,
+            st.dt,
+            st.n_sub,
+            titr,
         )
         return (s_new, y_end, jnp.maximum(err_max, err)), rec
 
@@ -372,7 +364,10 @@ def _effects_arrays(names: tuple[str, ...]) -> tuple[Effects, list]:
         tau[i] = max(e.onset_days, 1e-3)
         sat[i] = e.saturation
     return Effects(
-        jnp.asarray(factor), jnp.asarray(log_c), jnp.asarray(lin_c), jnp.asarray(tau),
+        jnp.asarray(factor),
+        jnp.asarray(log_c),
+        jnp.asarray(lin_c),
+        jnp.asarray(tau),
         jnp.asarray(sat),
     ), rows
 
@@ -441,7 +436,7 @@ def progress(
         fast=_fast(settings.grid),
         grid=settings.grid,
         dt=dt,
-        n_sub=max(1, int(round(dt / settings.substep_days))),
+        n_sub=max(1, round(dt / settings.substep_days)),
         age_index=age_index,
         age_reference=float(table["age"].reference) if age_index >= 0 else 0.0,
         carry=settings.carry_fast_state,
