@@ -379,7 +379,7 @@ def fluxes(t, y: State, args: FastArgs) -> Fluxes:
     return _evaluate(t, y, args)[1]
 
 
-def basal_state(p: Parameters) -> Basal:
+def basal_state(p: Parameters, throw: bool = True) -> Basal:
     """Solve the basal steady state of a person (no meal, exercise or infusion).
 
     Insulin follows from basal secretion ``S_b`` and any basal subcutaneous insulin (a linear
@@ -387,6 +387,8 @@ def basal_state(p: Parameters) -> Basal:
     EGP(G_p) = U_ii + E(G_p) + U_id(G_t(G_p)), with tissue glucose G_t(G_p) from its own steady
     state (a quadratic), found by bisection. The secretion set point h is this basal glucose.
     For the published parameter sets this reproduces the published basal values (tested).
+    With ``throw=False`` a glucose outside [10, 1000] mg/dL is not an error (the slow model's
+    search over basal secretion visits such values on its way to the root).
     """
     pi, pg = p.insulin, p.glucose
     S_b = p.pancreas.S_b
@@ -416,6 +418,7 @@ def basal_state(p: Parameters) -> Basal:
         pg.V_G * 100.0,
         max_steps=256,
         options={"lower": pg.V_G * 10.0, "upper": pg.V_G * 1000.0},
+        throw=throw,
     )
     G_pb = sol.value
     G_tb = tissue(G_pb)

@@ -307,7 +307,7 @@ def _glucose_sensing_basal(p: Parameters, S_b_ref) -> Parameters:
         )
 
     def residual(G, _):
-        return basal_state(with_sb(G)).G_b - G
+        return basal_state(with_sb(G), throw=False).G_b - G
 
     sol = optx.root_find(
         residual,
