@@ -458,6 +458,14 @@ def _run_progress(scenario_arg: str | None, person: str | None, years: float | N
     p = scenario_person(sc)
     with err.status(f"Simulating {sc.years:g} years of '{sc.name}'..."):
         ds = progress(p, sc, names=[sc.name], settings=ProgressSettings(step_days=step))
+    g = np.stack([ds[v].values[0] for v in ("fasting_glucose", "glucose_2h")])
+    bad = ~np.all(np.isfinite(g) & (g > 0.0) & (g < 999.0), axis=0)
+    if bad.any():  # staging stops where the solve failed; the status says why
+        j = int(np.argmax(bad))
+        err.print(
+            f"[red]{ds.status.values[0]}[/red]: staging the first {ds.time.values[j]:.1f} years"
+        )
+        ds = ds.isel(time=slice(0, max(j, 1)))
     return sc, stage_trajectory(ds, [sc.sex == "male"])
 
 

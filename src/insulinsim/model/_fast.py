@@ -411,7 +411,9 @@ def basal_state(p: Parameters, throw: bool = True) -> Basal:
         U_id = glucose.insulin_dependent_utilization(G_t, 0.0, pg)
         return EGP - brain.uptake(G_p, pg.V_G, p.brain) - kidney.excretion(G_p, p.kidney) - U_id
 
-    solver = optx.Bisection(rtol=1e-13, atol=1e-10, flip="detect")
+    # the residual falls with glucose (production down, uptake up); "detect" also checks the
+    # bracket, which a search that may leave it (throw=False) must not do
+    solver = optx.Bisection(rtol=1e-13, atol=1e-10, flip="detect" if throw else True)
     sol = optx.root_find(
         residual,
         solver,

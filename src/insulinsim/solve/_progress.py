@@ -135,6 +135,7 @@ def _solve_day(p, fast: _Fast, carbs_rel, grid: StepGrid, y0=None):
         Phenomenological(),
         y0,
         final=True,
+        throw=False,
     )
 
 
@@ -142,7 +143,15 @@ def _solve_ogtt(p, fast: _Fast, grid: StepGrid):
     sched = Schedule(fast.ogtt_edges, fast.ogtt_values)
     tab = _tableau()
     return _rk_on_grid(
-        p, sched, fast.ogtt_ts, fast.ogtt_grid, tab, grid.rtol, grid.atol, Phenomenological()
+        p,
+        sched,
+        fast.ogtt_ts,
+        fast.ogtt_grid,
+        tab,
+        grid.rtol,
+        grid.atol,
+        Phenomenological(),
+        throw=False,
     )
 
 
@@ -516,9 +525,13 @@ def _to_dataset(recs, err, years, names, scenario: Scenario, settings) -> xr.Dat
         data[k] = xr.Variable(("person", "time"), v, {"units": unit, "long_name": desc})
     status = []
     for i in range(len(names)):
+        G0 = recs["fasting_glucose"][i]
         finite = all(np.all(np.isfinite(recs[k][i])) for k in ("fasting_glucose", "glucose_2h"))
         if not finite:
             status.append("failed: non-finite glucose")
+        elif np.any((G0 >= 999.0) | (recs["glucose_2h"][i] <= 0.0)):
+            t = years[np.argmax((G0 >= 999.0) | (recs["glucose_2h"][i] <= 0.0))]
+            status.append(f"failed: glucose out of the model's range from year {t:.1f}")
         elif err[i] > 1.0:
             status.append(f"warning: fast-model step-grid error estimate {err[i]:.3g} > 1")
         else:

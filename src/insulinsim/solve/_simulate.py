@@ -228,21 +228,25 @@ def _make_grid(ts: np.ndarray, edges: np.ndarray, g: StepGrid) -> _Grid:
     )
 
 
-def _start(p, s, action):
+def _start(p, s, action, throw: bool = True):
     """Basal state, initial state and arguments of one person."""
-    b = basal_state(p)
+    b = basal_state(p, throw=throw)
     ref = action.basal(p, b.I_b)
     y0 = initial_state(p, b, ref)
     return b, y0, FastArgs(params=p, basal=b, schedule=s, action=action, cell_basal=ref)
 
 
-def _rk_on_grid(p, s, ts, grid: _Grid, tableau, rtol, atol, action, y_start=None, final=False):
+def _rk_on_grid(
+    p, s, ts, grid: _Grid, tableau, rtol, atol, action, y_start=None, final=False, throw=True
+):
     """One person on the shared grid with an explicit FSAL Runge-Kutta tableau.
 
     ``y_start`` replaces the basal state as the initial state (the basal state still sets the
-    model's references); with ``final`` the state at the last output time is returned too.
+    model's references); with ``final`` the state at the last output time is returned too;
+    with ``throw=False`` a basal glucose outside the search bracket is not an error (the slow
+    model reports such a person as failed).
     """
-    b, y0, full = _start(p, s, action)
+    b, y0, full = _start(p, s, action, throw)
     if y_start is not None:
         y0 = y_start
     axpy = lambda y, h, ks, w: jax.tree.map(  # noqa: E731
