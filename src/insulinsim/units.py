@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 __all__ = [
+    "KCAL_PER_G_GLUCOSE",
     "MG_DL_PER_MMOL_L_GLUCOSE",
     "PMOL_L_PER_NG_ML_INSULIN",
     "PMOL_L_PER_UU_ML_INSULIN",
@@ -50,6 +51,9 @@ PMOL_L_PER_UU_ML_INSULIN: float = 6.0
 
 PMOL_PER_MU_INSULIN: float = 6.0
 """Insulin: pmol per mU (1 U = 6 nmol; same factor as above)."""
+
+KCAL_PER_G_GLUCOSE: float = 3.75
+"""Available energy of glucose (monosaccharides): kcal per g (FAO 2003; bib key ``fao2003``)."""
 
 
 def glucose_mmol_l_to_mg_dl(x):

@@ -30,7 +30,9 @@ BOUNDS = {
     "hba1c": 0.05,  # %
     "weight": 0.3,  # kg
     "beta_mass": 0.5,  # % of healthy
-    "liver_fat": 0.3,  # % (the day-mean FFA of a basal-start day differs from a carried one)
+    # %: the day-mean FFA of a basal-start day differs from a carried one. This bound was set
+    # after measuring 0.22 (brute 2.71 vs multirate 2.49 %); 0.15 was the first guess.
+    "liver_fat": 0.3,
 }
 
 

@@ -436,7 +436,7 @@ def params(
 def _run_progress(scenario_arg: str | None, person: str | None, years: float | None, step: float):
     from insulinsim.analysis import stage_trajectory
     from insulinsim.protocols import resolve_scenario, scenario_from_dict, scenario_person
-    from insulinsim.solve import ProgressSettings, progress
+    from insulinsim.solve import ProgressSettings, in_model_range, progress
 
     if scenario_arg is None:
         sc = scenario_from_dict(
@@ -458,8 +458,7 @@ def _run_progress(scenario_arg: str | None, person: str | None, years: float | N
     p = scenario_person(sc)
     with err.status(f"Simulating {sc.years:g} years of '{sc.name}'..."):
         ds = progress(p, sc, names=[sc.name], settings=ProgressSettings(step_days=step))
-    g = np.stack([ds[v].values[0] for v in ("fasting_glucose", "glucose_2h")])
-    bad = ~np.all(np.isfinite(g) & (g > 0.0) & (g < 999.0), axis=0)
+    bad = ~in_model_range(ds.fasting_glucose.values[0], ds.glucose_2h.values[0])
     if bad.any():  # staging stops where the solve failed; the status says why
         j = int(np.argmax(bad))
         err.print(

@@ -49,6 +49,7 @@ from insulinsim.physiology import (
     pancreas,
     receptor,
 )
+from insulinsim.units import KCAL_PER_G_GLUCOSE, PMOL_PER_MU_INSULIN
 
 __all__ = [
     "ADDITIVE_TARGETS",
@@ -98,8 +99,6 @@ _T = {t: i for i, t in enumerate(TARGETS)}
 # of the healthy person (records dallaman2007_basal_values_normal, dallaman2007_normal_peaks)
 PROBE_LOW_PMOL_L = 25.49
 PROBE_HIGH_PMOL_L = 25.49 + 360.0
-KCAL_PER_G_GLUCOSE = 3.75  # available energy of glucose (monosaccharide), FAO 2003 (fao2003)
-PMOL_PER_U_INSULIN = 6000.0  # 1 U = 6 nmol (units.PMOL_PER_MU_INSULIN x 1000)
 
 
 class Effects(eqx.Module):
@@ -146,7 +145,6 @@ class Reference(eqx.Module):
     basal_secretion_pmol_min: jax.Array  # basal secretion x body weight
     ffa: jax.Array  # day-mean FFA, umol/L
     lipogenic: jax.Array  # day-mean hepatic lipogenic action, pmol/L
-    carbs_g: jax.Array  # carbohydrate of the standard day, g
     mean_insulin: jax.Array  # day-mean plasma insulin, pmol/L
     surface_muscle: jax.Array  # receptor units at the reference's mean insulin
     surface_liver: jax.Array
@@ -208,14 +206,13 @@ def sensitivity(
     pm = _with_exposures(p, cytokine, lipid_m)
     pl = _with_exposures(p, cytokine, lipid_l)
     # the receptor pool settles within hours: at steady state with the day's mean insulin
-    surf_m = receptor.surface(*_pools(receptor_steady_state(s.mean_insulin, pm), _MUSCLE))
-    surf_l = receptor.surface(*_pools(receptor_steady_state(s.mean_insulin, pl), _LIVER))
+    # (binding and trafficking do not feel the lipid and cytokine steps, so one solve serves both)
+    cells = receptor_steady_state(s.mean_insulin, pm)
+    surf_m = receptor.surface(*_pools(cells, _MUSCLE))
+    surf_l = receptor.surface(*_pools(cells, _LIVER))
 
-    def step(resp, q, surf, tissue):
-        return resp(PROBE_HIGH_PMOL_L, surf, q, tissue) - resp(PROBE_LOW_PMOL_L, surf, q, tissue)
-
-    r_m = step(glut4_response, pm, surf_m, _MUSCLE)
-    r_l = step(akt_response, pl, surf_l, _LIVER)
+    r_m = _probe_step(glut4_response, pm, surf_m, _MUSCLE)
+    r_l = _probe_step(akt_response, pl, surf_l, _LIVER)
     return Sensitivity(
         muscle=r_m / ref.response_muscle,
         liver=r_l / ref.response_liver,
@@ -231,6 +228,13 @@ def _pools(cells, tissue):
     return cells.free[..., tissue], cells.phos[..., tissue]
 
 
+def _probe_step(response, p: Parameters, surface, tissue: int):
+    """A tissue's response to the insulin probe (meal-sized step from fasting insulin)."""
+    return response(PROBE_HIGH_PMOL_L, surface, p, tissue) - response(
+        PROBE_LOW_PMOL_L, surface, p, tissue
+    )
+
+
 def reference_signalling(p: Parameters, mean_insulin):
     """(surface_muscle, surface_liver, response_muscle, response_liver) of a person with no
     inhibitor exposure at a given mean insulin: the healthy reference's read-out."""
@@ -238,13 +242,12 @@ def reference_signalling(p: Parameters, mean_insulin):
     cells = receptor_steady_state(mean_insulin, q)
     sm = receptor.surface(*_pools(cells, _MUSCLE))
     sl = receptor.surface(*_pools(cells, _LIVER))
-    rm = glut4_response(PROBE_HIGH_PMOL_L, sm, q, _MUSCLE) - glut4_response(
-        PROBE_LOW_PMOL_L, sm, q, _MUSCLE
+    return (
+        sm,
+        sl,
+        _probe_step(glut4_response, q, sm, _MUSCLE),
+        _probe_step(akt_response, q, sl, _LIVER),
     )
-    rl = akt_response(PROBE_HIGH_PMOL_L, sl, q, _LIVER) - akt_response(
-        PROBE_LOW_PMOL_L, sl, q, _LIVER
-    )
-    return sm, sl, rm, rl
 
 
 def capacity(s: SlowState, mods: Modifiers, ref: Reference):
@@ -263,7 +266,7 @@ def day_parameters(
     cap = capacity(s, mods, ref)
     BW = body_weight(s, mods)
     egp = mods["egp"]
-    sc_rate = s.insulin_dose * PMOL_PER_U_INSULIN / 1440.0 / BW
+    sc_rate = s.insulin_dose * 1000.0 * PMOL_PER_MU_INSULIN / 1440.0 / BW
     p = eqx.tree_at(
         lambda p: (
             p.body.BW,
@@ -428,12 +431,11 @@ def slow_update(
     )
 
 
-def initial_slow_state(
-    p: Parameters, age_years, n_effects: int, ref: Reference, mean_insulin, a1c
-) -> SlowState:
+def initial_slow_state(p: Parameters, age_years, lags, mean_insulin, a1c) -> SlowState:
     """The slow state at the start: the preset's body weight split into fat and lean mass,
-    the healthy reference's beta-cell mass and function, healthy liver fat and IMCL; the
-    driver passes the first day's mean insulin and the HbA1c of its mean glucose."""
+    the healthy reference's beta-cell mass and function, healthy liver fat and IMCL, the
+    effects at their factors' starting deviations; the driver passes the mean insulin that sets
+    the receptor pool and the HbA1c of the first day's mean glucose."""
     F = body.fat_mass_initial(p.body.BW, p.body.height, age_years, p.gonads.male, p.composition)
     z = jnp.zeros_like(jnp.asarray(p.body.BW, dtype=jnp.float64))
     return SlowState(
@@ -444,7 +446,7 @@ def initial_slow_state(
         liver_fat=z + p.ectopic.LF_ref,
         imcl=z + 1.0,
         a1c=z + a1c,
-        lags=jnp.zeros((n_effects,)),
+        lags=lags,
         insulin_dose=z,
         mean_insulin=z + mean_insulin,
     )

@@ -53,6 +53,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from insulinsim.errors import InputError
 from insulinsim.model import ADDITIVE_TARGETS, TARGETS
+from insulinsim.parameters import person
 
 __all__ = [
     "EffectSpec",
@@ -333,8 +334,6 @@ def _level(course: RiskCourse | InterventionCourse, t, reference: float, years: 
 
 def scenario_person(scenario: Scenario, preset: str | None = None):
     """The parameters of the scenario's person (its preset, with the scenario's sex)."""
-    from insulinsim.parameters import person
-
     male = 1.0 if scenario.sex == "male" else 0.0
     return person(preset or scenario.person, {"gonads.male": male})
 

@@ -1,7 +1,7 @@
 """Solving: diffrax, batching over people, compilation cache (layer 5)."""
 
 from insulinsim.solve._cells import simulate_cells
-from insulinsim.solve._progress import PROGRESS_META, ProgressSettings, progress
+from insulinsim.solve._progress import PROGRESS_META, ProgressSettings, in_model_range, progress
 from insulinsim.solve._simulate import (
     SolverSettings,
     StepGrid,
@@ -16,6 +16,7 @@ __all__ = [
     "SolverSettings",
     "StepGrid",
     "enable_compilation_cache",
+    "in_model_range",
     "progress",
     "simulate",
     "simulate_cells",

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 
+import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -42,7 +43,7 @@ from insulinsim.solve._simulate import (
     stack_people,
 )
 
-__all__ = ["ProgressSettings", "progress", "reference"]
+__all__ = ["ProgressSettings", "in_model_range", "progress", "reference"]
 
 _DAY_SAMPLE_MIN = 10.0
 _OGTT_TIMES = (0.0, 30.0, 120.0)
@@ -156,8 +157,6 @@ def _solve_ogtt(p, fast: _Fast, grid: StepGrid):
 
 
 def _tableau():
-    import diffrax
-
     return diffrax.Bosh3().tableau
 
 
@@ -174,13 +173,11 @@ def reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
     ys, _, _, _ = jax.jit(lambda p: _solve_day(p, fast, 1.0, grid))(p)
     I = np.asarray(ys.insulin_pmol_l)[:-1]
     sm, sl, rm, rl = slow.reference_signalling(p, float(I.mean()))
-    carbs = float(np.sum([m.carbs_g for m in standard_day().events]))
     f = lambda v: jnp.asarray(float(v))  # noqa: E731
     return Reference(
         basal_secretion_pmol_min=f(float(p.pancreas.S_b) * float(p.body.BW)),
         ffa=f(np.mean(np.asarray(ys.ffa_umol_l)[:-1])),
         lipogenic=f(np.mean(np.asarray(ys.action_lipogenic)[:-1])),
-        carbs_g=f(carbs),
         mean_insulin=f(I.mean()),
         surface_muscle=f(sm),
         surface_liver=f(sl),
@@ -267,10 +264,6 @@ def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Refe
 def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Static):
     """One person over all steps: (records per step, max grid error)."""
     eff, ref, fast, grid = st.effects, st.ref, st.fast, st.grid
-    bc_male = p0.gonads.male
-    F0 = body.fat_mass_initial(p0.body.BW, p0.body.height, age0, bc_male, p0.composition)
-    L0 = p0.body.BW - F0
-    intake0, K_energy = body.baseline(F0, L0, age0, bc_male, p0.body.height, pal0, p0.composition)
     start, step_u, interval, target = st.titration
 
     def devs_at(k, age):
@@ -279,10 +272,12 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
             d = d.at[st.age_index].set(jnp.maximum(age - st.age_reference, 0.0))
         return d
 
-    # a first day with the reference's mean insulin sets the starting HbA1c and insulin
-    s = slow.initial_slow_state(p0, age0, eff.factor.shape[0], ref, 0.0, 0.0)
-    s = eqx.tree_at(lambda s: s.mean_insulin, s, jnp.asarray(0.0) + ref.mean_insulin)
-    s = eqx.tree_at(lambda s: s.lags, s, devs_at(0, age0)[eff.factor])
+    # the reference's mean insulin sets the first day's receptor pool; that day's mean glucose
+    # and insulin then set the starting HbA1c and receptor pool
+    s = slow.initial_slow_state(p0, age0, devs_at(0, age0)[eff.factor], ref.mean_insulin, 0.0)
+    intake0, K_energy = body.baseline(
+        s.fat, s.lean, age0, p0.gonads.male, p0.body.height, pal0, p0.composition
+    )
 
     def evaluate(s, k, y_prev):
         age = age0 + times_days[k] / 365.25
@@ -356,7 +351,7 @@ def _run_chunk(params, age0, pal0, devs, therapy, times_days, st: _Static):
     return jax.vmap(one)(params, age0, pal0)
 
 
-def _effects_arrays(names: tuple[str, ...]) -> tuple[Effects, list]:
+def _effects_arrays(names: tuple[str, ...]) -> Effects:
     table = effects_table()
     rows = [e for n in names for e in table[n].effects]
     E, T = max(len(rows), 1), len(TARGETS)
@@ -378,7 +373,7 @@ def _effects_arrays(names: tuple[str, ...]) -> tuple[Effects, list]:
         jnp.asarray(lin_c),
         jnp.asarray(tau),
         jnp.asarray(sat),
-    ), rows
+    )
 
 
 def progress(
@@ -426,7 +421,7 @@ def progress(
     times_days = np.arange(n_steps) * dt
     factor_names, devs = factor_deviations(scenario, times_days / 365.25)
     therapy = therapy_on(scenario, times_days / 365.25)
-    effects, _ = _effects_arrays(factor_names)
+    effects = _effects_arrays(factor_names)
     table = effects_table()
     age_index = factor_names.index("age") if "age" in factor_names else -1
     t = insulin_titration()
@@ -455,8 +450,7 @@ def progress(
     size = min(settings.chunk_size, max(1, int(2 ** np.ceil(np.log2(n)))))
     chunks = []
     for lo in range(0, n, size):
-        idx = np.arange(lo, lo + size) % n if n < lo + size else np.arange(lo, lo + size)
-        idx = np.minimum(idx, n - 1)
+        idx = np.minimum(np.arange(lo, lo + size), n - 1)  # pad the last chunk
         take = lambda x, i=idx: jnp.asarray(np.asarray(x)[i])  # noqa: E731
         recs, err = _run_chunk(
             jax.tree.map(take, pop),
@@ -518,6 +512,13 @@ PROGRESS_META: dict[str, tuple[str, str]] = {
 }
 
 
+def in_model_range(fasting_glucose, glucose_2h) -> np.ndarray:
+    """Where a trajectory's glucose is within the range the fast model is solved in (finite,
+    positive, below the 1000 mg/dL ceiling of the basal-state search)."""
+    g = np.stack([np.asarray(fasting_glucose), np.asarray(glucose_2h)])
+    return np.all(np.isfinite(g) & (g > 0.0) & (g < 999.0), axis=0)
+
+
 def _to_dataset(recs, err, years, names, scenario: Scenario, settings) -> xr.Dataset:
     data = {}
     for k, v in recs.items():
@@ -525,12 +526,9 @@ def _to_dataset(recs, err, years, names, scenario: Scenario, settings) -> xr.Dat
         data[k] = xr.Variable(("person", "time"), v, {"units": unit, "long_name": desc})
     status = []
     for i in range(len(names)):
-        G0 = recs["fasting_glucose"][i]
-        finite = all(np.all(np.isfinite(recs[k][i])) for k in ("fasting_glucose", "glucose_2h"))
-        if not finite:
-            status.append("failed: non-finite glucose")
-        elif np.any((G0 >= 999.0) | (recs["glucose_2h"][i] <= 0.0)):
-            t = years[np.argmax((G0 >= 999.0) | (recs["glucose_2h"][i] <= 0.0))]
+        ok = in_model_range(recs["fasting_glucose"][i], recs["glucose_2h"][i])
+        if not ok.all():
+            t = years[np.argmin(ok)]
             status.append(f"failed: glucose out of the model's range from year {t:.1f}")
         elif err[i] > 1.0:
             status.append(f"warning: fast-model step-grid error estimate {err[i]:.3g} > 1")
