@@ -10,7 +10,10 @@ state over the step. Each law lives in its organ's module; this module only wire
 - beta cells (``pancreas``): mass d beta/dt = (P(ISR) - A(G)) beta / tau_b - death and function
   sigma -> sigma_inf(G, ISR) (Ha & Sherman 2020), read at the day's fasting glucose and basal
   per-cell secretion; capacity = mass x function (1 for the healthy person) scales basal and
-  glucose-stimulated secretion; basal secretion also senses fasting glucose (Topp's Hill 2).
+  glucose-stimulated secretion. Secretion per unit capacity senses glucose through the
+  Ha-Sherman exocytosis model at steady state, and its glucose-sensing shift gamma follows the
+  day's glucose within days (the fast arm of compensation). Age and family history lower the
+  demand-driven ceiling of function (the authors' beta-cell defect), not secretion itself.
 - insulin sensitivity: the receptor pool at the day's mean insulin (down-regulation) and the
   inhibitor exposures (cytokines from visceral fat, ectopic lipid in muscle and liver) go
   through the receptor/IRS-1/PI3K/Akt/GLUT4 model; the response to a meal-sized insulin step,
@@ -136,6 +139,11 @@ class SlowState(eqx.Module):
     lags: jax.Array  # (E,) lagged factor deviations, one per effect
     insulin_dose: jax.Array  # basal insulin, U/day
     mean_insulin: jax.Array  # last representative day's mean plasma insulin, pmol/L
+    gamma: jax.Array  # shift of beta-cell glucose sensing (Ha-Sherman units)
+    gamma0: jax.Array  # the shift on the first day (the preset's own adaptation; constant)
+    sigma0: jax.Array  # function on the first day (steady at the preset's state; constant)
+    G_b0: jax.Array  # the preset's fasting glucose, mg/dL (constant)
+    lean_fraction0: jax.Array  # lean share of body weight at the start (constant)
 
 
 class Reference(eqx.Module):
@@ -143,6 +151,7 @@ class Reference(eqx.Module):
     so that the healthy reference person is at steady state."""
 
     basal_secretion_pmol_min: jax.Array  # basal secretion x body weight
+    mean_secretion_pmol_min: jax.Array  # day-mean secretion x body weight
     ffa: jax.Array  # day-mean FFA, umol/L
     lipogenic: jax.Array  # day-mean hepatic lipogenic action, pmol/L
     mean_insulin: jax.Array  # day-mean plasma insulin, pmol/L
@@ -157,9 +166,10 @@ class Summary(eqx.Module):
 
     mean_glucose: jax.Array  # mg/dL
     mean_insulin: jax.Array  # pmol/L
-    proliferation: jax.Array  # P(ISR) at the fasting state
+    proliferation: jax.Array  # P(ISR) at the day's per-cell secretory demand
     apoptosis: jax.Array  # A(G) at the fasting state
-    sigma_target: jax.Array  # sigma_inf(G, ISR) at the fasting state
+    sigma_target: jax.Array  # sigma_inf(G, ISR): fasting glucose, the day's demand
+    gamma_target: jax.Array  # day-mean gamma_inf(G)
     ffa: jax.Array  # umol/L
     lipogenic: jax.Array  # pmol/L
     glucosuria_g_day: jax.Array  # g/day
@@ -251,8 +261,11 @@ def reference_signalling(p: Parameters, mean_insulin):
 
 
 def capacity(s: SlowState, mods: Modifiers, ref: Reference):
-    """Beta-cell secretory capacity relative to the healthy reference (mass x function)."""
-    return s.beta * s.sigma * mods["beta_function"]
+    """Beta-cell secretory capacity (mass x function) relative to the preset's own at the start.
+
+    A preset's secretion parameters describe the person as they are on the first day, so their
+    function then is the steady sigma of that day (sigma0), not the healthy reference's."""
+    return s.beta * s.sigma / s.sigma0
 
 
 def body_weight(s: SlowState, mods: Modifiers):
@@ -264,7 +277,13 @@ def day_parameters(
 ) -> Parameters:
     """The fast model's parameters for a representative day with this slow state."""
     cap = capacity(s, mods, ref)
+    bc = p0.beta_cell
+    # the sensing shift raises secretion at every glucose (read at the reference glucose)
+    shift = pancreas.secretion_factor(s.G_b0, s.gamma, s.G_b0, s.gamma0, bc)
     BW = body_weight(s, mods)
+    # insulin-stimulated disposal is into lean tissue (record clamp_muscle_fraction): per kg of
+    # body weight it falls as the lean share falls
+    lean_share = (s.lean + mods["lean_mass"]) / BW / s.lean_fraction0
     egp = mods["egp"]
     sc_rate = s.insulin_dose * 1000.0 * PMOL_PER_MU_INSULIN / 1440.0 / BW
     p = eqx.tree_at(
@@ -285,7 +304,7 @@ def day_parameters(
         p0,
         (
             BW,
-            p0.glucose.V_mx * sens.muscle * mods["muscle_sensitivity"],
+            p0.glucose.V_mx * sens.muscle * mods["muscle_sensitivity"] * lean_share,
             p0.liver.k_p1 * egp,
             p0.liver.k_p2 * egp,
             p0.liver.k_p3 * egp * sens.liver * mods["hepatic_sensitivity"],
@@ -293,28 +312,29 @@ def day_parameters(
             p0.kidney.k_e2 * mods["renal_threshold"],
             p0.gut.k_max * mods["gastric_emptying"],
             p0.gut.k_min * mods["gastric_emptying"],
-            p0.pancreas.K * cap * mods["insulin_secretion"],
-            p0.pancreas.beta * cap * mods["insulin_secretion"],
+            p0.pancreas.K * cap * shift * mods["insulin_secretion"],
+            p0.pancreas.beta * cap * shift * mods["insulin_secretion"],
             p0.subcutaneous.basal_rate + sc_rate,
         ),
     )
-    return _glucose_sensing_basal(p, p0.pancreas.S_b * cap)
+    return _glucose_sensing_basal(p, p0.pancreas.S_b * cap, s)
 
 
-def _glucose_sensing_basal(p: Parameters, S_b_ref) -> Parameters:
-    """Set basal secretion to S_b_ref f(G_b)/f(G_ref) at its own fasting glucose G_b."""
+def _glucose_sensing_basal(p: Parameters, S_b_ref, s: SlowState) -> Parameters:
+    """Set basal secretion to S_b_ref ISR(G_b, gamma)/ISR(G_b0, gamma0) at its own fasting
+    glucose G_b (solved self-consistently)."""
+    bc = p.beta_cell
 
     def with_sb(G):
-        return eqx.tree_at(
-            lambda q: q.pancreas.S_b, p, S_b_ref * pancreas.basal_secretion_factor(G, p.beta_cell)
-        )
+        f = pancreas.secretion_factor(G, s.gamma, s.G_b0, s.gamma0, bc)
+        return eqx.tree_at(lambda q: q.pancreas.S_b, p, S_b_ref * f)
 
     def residual(G, _):
         return basal_state(with_sb(G), throw=False).G_b - G
 
     sol = optx.root_find(
         residual,
-        optx.Bisection(rtol=1e-10, atol=1e-6, flip="detect"),
+        optx.Bisection(rtol=1e-10, atol=1e-6, flip=True),  # G_b(S_b(G)) - G falls with G
         jnp.asarray(100.0),
         max_steps=128,
         options={"lower": 20.0, "upper": 600.0},
@@ -323,22 +343,33 @@ def _glucose_sensing_basal(p: Parameters, S_b_ref) -> Parameters:
     return with_sb(sol.value)
 
 
-def day_summary(G, I, ffa, lipogenic, excretion, G_b, S_b, BW, beta, ref: Reference, p: Parameters):
+def day_summary(
+    G, I, S, ffa, lipogenic, excretion, G_b, BW, beta, ceiling, ref: Reference, p: Parameters
+):
     """Summaries of one representative day.
 
-    ``G``, ``I``, ``ffa``, ``lipogenic``, ``excretion`` are sampled at equal intervals over the
-    day (mg/dL, pmol/L, umol/L, pmol/L, mg/kg/min); ``G_b`` (mg/dL) and ``S_b`` (pmol/kg/min)
-    are the day's fasting glucose and basal secretion, which drive the beta-cell laws.
+    ``G``, ``I``, ``S``, ``ffa``, ``lipogenic``, ``excretion`` are sampled at equal intervals
+    over the day (mg/dL, pmol/L, pmol/kg/min, umol/L, pmol/L, mg/kg/min); ``G_b`` (mg/dL) is
+    the day's fasting glucose; ``ceiling`` scales the demand-driven ceiling of beta-cell
+    function (age, family history).
+
+    Secretory demand per unit beta-cell mass is read over the whole day (meals included, as in
+    Ha & Sherman, where ISR drives proliferation and function continuously); glucotoxicity is
+    read at fasting glucose, because the authors' loss-of-function term was built for a normal
+    subject whose meal peaks stay near 100 mg/dL, far below this model's 150-180 mg/dL.
     """
     bc = p.beta_cell
-    per_cell = S_b * BW / (jnp.maximum(beta, 1e-9) * ref.basal_secretion_pmol_min)
+    per_cell = jnp.mean(S) * BW / (jnp.maximum(beta, 1e-9) * ref.mean_secretion_pmol_min)
     G_hs = G_b * bc.glucose_scale
     return Summary(
         mean_glucose=jnp.mean(G),
         mean_insulin=jnp.mean(I),
         proliferation=pancreas.beta_proliferation(per_cell * bc.isr_proliferation_ref, bc),
         apoptosis=pancreas.beta_apoptosis(G_hs, bc),
-        sigma_target=pancreas.beta_function_target(G_hs, per_cell * bc.isr_function_ref, bc),
+        sigma_target=pancreas.beta_function_target(
+            G_hs, per_cell * bc.isr_function_ref, bc, ceiling
+        ),
+        gamma_target=jnp.mean(pancreas.glucose_sensing_shift_target(G * bc.glucose_scale, bc)),
         ffa=jnp.mean(ffa),
         lipogenic=jnp.mean(lipogenic),
         glucosuria_g_day=jnp.mean(excretion) * BW * 1440.0 / 1000.0,
@@ -381,6 +412,7 @@ def slow_update(
     rate = (summary.proliferation - summary.apoptosis) / bc.tau_b - mods["beta_death"]
     beta = s.beta * jnp.exp(rate * dt)
     sigma = summary.sigma_target + (s.sigma - summary.sigma_target) * jnp.exp(-dt / bc.tau_sigma)
+    gamma = summary.gamma_target + (s.gamma - summary.gamma_target) * jnp.exp(-dt / bc.tau_gamma)
 
     # body composition: Hall's energy balance, sub-stepped (weight moves over months)
     intake = energy_intake(p, mods, summary, intake0)
@@ -428,10 +460,15 @@ def slow_update(
         lags=lags,
         insulin_dose=jnp.maximum(dose, 0.0),
         mean_insulin=summary.mean_insulin,
+        gamma=gamma,
+        gamma0=s.gamma0,
+        sigma0=s.sigma0,
+        G_b0=s.G_b0,
+        lean_fraction0=s.lean_fraction0,
     )
 
 
-def initial_slow_state(p: Parameters, age_years, lags, mean_insulin, a1c) -> SlowState:
+def initial_slow_state(p: Parameters, age_years, lags, mean_insulin, a1c, gamma) -> SlowState:
     """The slow state at the start: the preset's body weight split into fat and lean mass,
     the healthy reference's beta-cell mass and function, healthy liver fat and IMCL, the
     effects at their factors' starting deviations; the driver passes the mean insulin that sets
@@ -449,4 +486,9 @@ def initial_slow_state(p: Parameters, age_years, lags, mean_insulin, a1c) -> Slo
         lags=lags,
         insulin_dose=z,
         mean_insulin=z + mean_insulin,
+        gamma=z + gamma,
+        gamma0=z + gamma,
+        sigma0=z + 1.0,
+        G_b0=basal_state(p, throw=False).G_b,
+        lean_fraction0=(p.body.BW - F) / p.body.BW,
     )

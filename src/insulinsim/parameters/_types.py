@@ -273,8 +273,8 @@ class Inhibitors(eqx.Module):
 
 
 class BetaCell(eqx.Module):
-    """Slow beta-cell mass and function (Ha & Sherman 2020), glucose-sensing basal secretion
-    (Topp et al. 2000) (beta_cell.toml)."""
+    """Slow beta-cell mass and function and glucose sensing of secretion (Ha & Sherman 2020)
+    (beta_cell.toml)."""
 
     alpha_M: F
     k_M: F
@@ -295,11 +295,39 @@ class BetaCell(eqx.Module):
     MI_s: F
     MI_n: F
     tau_sigma: F
-    alpha_topp: F
     G_ref: F
     glucose_scale: F
     isr_proliferation_ref: F
     isr_function_ref: F
+    ca_bar: F
+    k_ca: F
+    alpha_ca: F
+    ca_b: F
+    cmd_factor: F
+    cmd_b: F
+    k_cmd: F
+    alpha_cmd: F
+    exo_k1: F
+    exo_km1: F
+    exo_r1: F
+    exo_rm1: F
+    exo_r20: F
+    exo_rm2: F
+    exo_r30: F
+    exo_rm3: F
+    exo_u1: F
+    exo_Kp2: F
+    exo_ts: F
+    GF_bar: F
+    k_GF: F
+    alpha_GF: F
+    shift_GF: F
+    GF_b: F
+    gamma_bar: F
+    gamma_Gs: F
+    gamma_Gn: F
+    gamma_shift: F
+    tau_gamma: F
 
 
 class Glycation(eqx.Module):

@@ -22,8 +22,9 @@ H in pg/mL, secretion in pg/mL/min, glucose in mg/dL, insulin in pmol/L.
 Slow beta-cell mass and function (days to decades; Ha & Sherman 2020, constants in
 ``data/params/beta_cell.toml``): mass follows proliferation driven by per-cell secretory demand
 against apoptosis driven by glucose metabolism; function (sigma) rises with demand and is lost
-at high glucose (glucotoxicity). Basal secretion senses fasting glucose with the Hill-2 shape of
-Topp et al. 2000. The Topp model itself (glucose, insulin, beta-cell mass in days) is here too,
+at high glucose (glucotoxicity). Secretion per unit function senses glucose through their
+exocytosis model at steady state, with the shift of glucose sensing (gamma) that adapts within
+days. The Topp model itself (glucose, insulin, beta-cell mass in days) is here too,
 as the classic reference its fixed points are checked against.
 """
 
@@ -34,14 +35,16 @@ import jax.numpy as jnp
 from insulinsim.parameters import BetaCell, Glucagon, Pancreas
 
 __all__ = [
-    "basal_secretion_factor",
     "beta_apoptosis",
     "beta_function_target",
     "beta_metabolism",
     "beta_proliferation",
     "glucagon_derivatives",
+    "glucose_sensing_shift_target",
     "insulin_secretion_derivatives",
     "portal_secretion",
+    "secretion_factor",
+    "secretion_per_function",
     "topp_beta_rate",
     "topp_derivatives",
 ]
@@ -106,10 +109,57 @@ def beta_function_target(G, isr, p: BetaCell, ceiling=1.0):
     return loss * demand + p.sigma_b
 
 
-def basal_secretion_factor(G, p: BetaCell):
-    """Basal secretion at fasting glucose G relative to that at ``G_ref`` (Topp's Hill 2)."""
-    f = lambda g: g * g / (p.alpha_topp + g * g)  # noqa: E731
-    return f(jnp.maximum(G, 0.0)) / f(p.G_ref)
+def glucose_sensing_shift_target(G, p: BetaCell):
+    """gamma_inf(G): the steady shift of beta-cell glucose sensing (Ha-Sherman glucose, mg/dL).
+
+    Sustained glucose above ~100 mg/dL shifts the metabolism-to-calcium coupling to the left
+    within days (Ha, Satin & Sherman 2016; Ha & Sherman 2020), the fast arm of compensation.
+    """
+    return p.gamma_bar / (1.0 + jnp.exp(-(G - p.gamma_Gs) / p.gamma_Gn)) - p.gamma_shift
+
+
+def _hill(x, alpha, n):
+    x = jnp.maximum(x, 0.0)
+    return x**n / (alpha**n + x**n)
+
+
+def secretion_per_function(G, gamma, p: BetaCell):
+    """Steady insulin secretion per unit of beta-cell mass at function sigma = 1, ISR(G, gamma).
+
+    The Ha & Sherman 2020 exocytosis model with its vesicle pools at steady state: glucose
+    metabolism M(G) plus the sensing shift gamma set cytosolic and microdomain calcium, which
+    drive docking, priming and fusion; resupply of the reserve pool is amplified by GF(G) and
+    scales with sigma (secretion is proportional to sigma at steady state). Ha-Sherman glucose
+    in mg/dL; ISR in the authors' units (12.83 at their normal baseline).
+    """
+    M = beta_metabolism(G, p)
+    ca = p.ca_bar * _hill(M + gamma, p.alpha_ca, p.k_ca) + p.ca_b
+    cmd = p.cmd_factor * _hill(ca, p.alpha_cmd, p.k_cmd) + p.cmd_b
+    gf = p.GF_bar / (1.0 + (p.alpha_GF / jnp.maximum(G - p.shift_GF, 1e-9)) ** p.k_GF) + p.GF_b
+    k1c = p.exo_k1 * cmd
+    r2 = p.exo_r20 * ca / (ca + p.exo_Kp2)
+    r3 = gf * p.exo_r30 * ca / (ca + p.exo_Kp2)
+    # the fast pools N1..N4 as fractions of the docked pool N5 (quasi-steady)
+    c4 = k1c / (3.0 * p.exo_km1 + p.exo_u1)
+    c3 = (2.0 * k1c / (2.0 * p.exo_km1 + k1c)) / (
+        1.0 - 3.0 * p.exo_km1 / (2.0 * p.exo_km1 + k1c) * c4
+    )
+    c2 = (3.0 * k1c / (2.0 * k1c + p.exo_km1)) / (
+        1.0 - 2.0 * p.exo_km1 / (2.0 * k1c + p.exo_km1) * c3
+    )
+    c1 = (p.exo_r1 / (3.0 * k1c + p.exo_rm1)) / (1.0 - p.exo_km1 / (3.0 * k1c + p.exo_rm1) * c2)
+    # docked N5 and reserve N6 at steady state (N5' = N6' = 0)
+    a = p.exo_rm1 * c1 - (p.exo_r1 + p.exo_rm2)
+    d = p.exo_rm3 + r2
+    N5 = -(r2 * r3 / d) / (a + r2 * p.exo_rm2 / d)
+    return p.exo_ts * 9.0 * p.exo_u1 * c4 * c3 * c2 * c1 * N5
+
+
+def secretion_factor(G, gamma, G0, gamma0, p: BetaCell):
+    """Secretion at fasting glucose G (this model's mg/dL) and sensing shift gamma, relative to
+    that at the person's starting fasting glucose ``G0`` and shift ``gamma0``."""
+    s = p.glucose_scale
+    return secretion_per_function(G * s, gamma, p) / secretion_per_function(G0 * s, gamma0, p)
 
 
 def topp_beta_rate(G, d0, r1, r2):

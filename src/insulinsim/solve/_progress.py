@@ -172,10 +172,12 @@ def reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
     fast = _fast(grid)
     ys, _, _, _ = jax.jit(lambda p: _solve_day(p, fast, 1.0, grid))(p)
     I = np.asarray(ys.insulin_pmol_l)[:-1]
+    S = np.asarray(ys.secretion_pmol_kg_min)[:-1]
     sm, sl, rm, rl = slow.reference_signalling(p, float(I.mean()))
     f = lambda v: jnp.asarray(float(v))  # noqa: E731
     return Reference(
         basal_secretion_pmol_min=f(float(p.pancreas.S_b) * float(p.body.BW)),
+        mean_secretion_pmol_min=f(S.mean() * float(p.body.BW)),
         ffa=f(np.mean(np.asarray(ys.ffa_umol_l)[:-1])),
         lipogenic=f(np.mean(np.asarray(ys.action_lipogenic)[:-1])),
         mean_insulin=f(I.mean()),
@@ -232,6 +234,7 @@ def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Refe
         "hba1c": s.a1c,
         "beta_mass": 100.0 * s.beta,
         "beta_function": 100.0 * s.sigma,
+        "glucose_sensing_shift": s.gamma,
         "secretory_capacity": 100.0 * slow.capacity(s, mods, ref),
         "surface_receptors_muscle": sens.surface_muscle,
         "surface_receptors_liver": sens.surface_liver,
@@ -274,7 +277,7 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
 
     # the reference's mean insulin sets the first day's receptor pool; that day's mean glucose
     # and insulin then set the starting HbA1c and receptor pool
-    s = slow.initial_slow_state(p0, age0, devs_at(0, age0)[eff.factor], ref.mean_insulin, 0.0)
+    s = slow.initial_slow_state(p0, age0, devs_at(0, age0)[eff.factor], ref.mean_insulin, 0.0, 0.0)
     intake0, K_energy = body.baseline(
         s.fat, s.lean, age0, p0.gonads.male, p0.body.height, pal0, p0.composition
     )
@@ -292,26 +295,34 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
         summ = slow.day_summary(
             cut(ys.glucose_mg_dl),
             cut(ys.insulin_pmol_l),
+            cut(ys.secretion_pmol_kg_min),
             cut(ys.ffa_umol_l),
             cut(ys.action_lipogenic),
             cut(ys.excretion_kidney_mg_kg_min),
             b.G_b,
-            p.pancreas.S_b,
             p.body.BW,
             s.beta,
+            mods["beta_function"],
             ref,
             p0,
         )
         err = jnp.maximum(err, err_o)
         return age, mods, sens, p, intake, carbs_rel, ys, err, b, ys_o, summ, y_end
 
-    # settle HbA1c and mean insulin on the first day
+    # settle HbA1c, mean insulin, the sensing shift and beta-cell function on the first day
     first = evaluate(s, 0, None)
     summ0, y_first = first[-2], first[-1]
     s = eqx.tree_at(
-        lambda s: (s.a1c, s.mean_insulin),
+        lambda s: (s.a1c, s.mean_insulin, s.gamma, s.gamma0, s.sigma, s.sigma0),
         s,
-        (glycation.hba1c_steady(summ0.mean_glucose, p0.glycation), summ0.mean_insulin),
+        (
+            glycation.hba1c_steady(summ0.mean_glucose, p0.glycation),
+            summ0.mean_insulin,
+            summ0.gamma_target,
+            summ0.gamma_target,
+            summ0.sigma_target,
+            summ0.sigma_target,
+        ),
     )
 
     def step(carry, k):
@@ -483,6 +494,7 @@ PROGRESS_META: dict[str, tuple[str, str]] = {
     "hba1c": ("%", "HbA1c (NGSP)"),
     "beta_mass": ("% of healthy reference", "beta-cell mass"),
     "beta_function": ("% of healthy reference", "beta-cell function (sigma)"),
+    "glucose_sensing_shift": ("dimensionless", "shift of beta-cell glucose sensing (gamma)"),
     "secretory_capacity": ("% of healthy reference", "beta-cell capacity (mass x function)"),
     "surface_receptors_muscle": ("% of healthy reference", "surface insulin receptors, muscle"),
     "surface_receptors_liver": ("% of healthy reference", "surface insulin receptors, liver"),
@@ -512,11 +524,19 @@ PROGRESS_META: dict[str, tuple[str, str]] = {
 }
 
 
+# below this fasting glucose the model lacks the counter-regulation (adrenaline, cortisol,
+# growth hormone) that keeps a living person out of severe hypoglycaemia: a steady state there
+# is an artefact, not a prediction (level 3 hypoglycaemia is < 54 mg/dL, ADA 2017)
+_FASTING_FLOOR_MG_DL = 40.0
+
+
 def in_model_range(fasting_glucose, glucose_2h) -> np.ndarray:
     """Where a trajectory's glucose is within the range the fast model is solved in (finite,
-    positive, below the 1000 mg/dL ceiling of the basal-state search)."""
-    g = np.stack([np.asarray(fasting_glucose), np.asarray(glucose_2h)])
-    return np.all(np.isfinite(g) & (g > 0.0) & (g < 999.0), axis=0)
+    fasting glucose above 40 mg/dL, below the 1000 mg/dL ceiling of the basal-state search)."""
+    f, g2 = np.asarray(fasting_glucose), np.asarray(glucose_2h)
+    g = np.stack([f, g2])
+    ok = np.isfinite(g) & (g > 0.0) & (g < 999.0)
+    return np.all(ok, axis=0) & (np.nan_to_num(f) > _FASTING_FLOOR_MG_DL)
 
 
 def _to_dataset(recs, err, years, names, scenario: Scenario, settings) -> xr.Dataset:
