@@ -430,6 +430,35 @@ def params(
     out.print(table)
 
 
+@app.command("export-sbml")
+def export_sbml_cmd(
+    person: Annotated[str, typer.Option("--person", help="preset person")] = "healthy",
+    out_file: Annotated[Path, typer.Option("--out", help="SBML file to write (.xml)")] = Path(
+        "insulinsim.xml"
+    ),
+    insulin_action: Annotated[
+        ActionName, typer.Option("--insulin-action", help="insulin action to export")
+    ] = ActionName.phenomenological,
+    protocol: Annotated[
+        ProtocolName | None,
+        typer.Option("--protocol", help="inputs to encode as SBML events (default: none)"),
+    ] = None,
+) -> None:
+    """Write the fast model with a preset's parameters as SBML Level 3 (units, sources, events)."""
+    from insulinsim.io import write_sbml
+
+    try:
+        proto = (
+            _build_protocol(protocol, None, 1, None, None, 120.0, 45.0, None)
+            if protocol is not None
+            else None
+        )
+        path = write_sbml(person, out_file, proto, insulin_action=insulin_action.value)
+    except InputError as e:
+        _fail(e)
+    out.print(f"wrote {path} (SBML Level 3, fast model of '{person}')")
+
+
 # ---------------------------------------------------------------- years: progress and compare
 
 

@@ -1,5 +1,30 @@
-"""Reading and writing results (front-end layer)."""
+"""Reading and writing: results, lab results (CSV, FHIR, flags) and SBML (front-end layer)."""
 
 from insulinsim.io._export import FORMATS, to_tidy, write_result
+from insulinsim.io._labs import (
+    LAB_ANALYTES,
+    LabDataError,
+    LabResults,
+    labs_from_flags,
+    read_fhir,
+    read_labs_csv,
+    write_labs_csv,
+)
+from insulinsim.io._sbml import INSULIN_ACTIONS, SBML_IDS, export_sbml, write_sbml
 
-__all__ = ["FORMATS", "to_tidy", "write_result"]
+__all__ = [
+    "FORMATS",
+    "INSULIN_ACTIONS",
+    "LAB_ANALYTES",
+    "SBML_IDS",
+    "LabDataError",
+    "LabResults",
+    "export_sbml",
+    "labs_from_flags",
+    "read_fhir",
+    "read_labs_csv",
+    "to_tidy",
+    "write_labs_csv",
+    "write_result",
+    "write_sbml",
+]

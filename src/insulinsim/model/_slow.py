@@ -344,14 +344,14 @@ def _glucose_sensing_basal(p: Parameters, S_b_ref, s: SlowState) -> Parameters:
 
 
 def day_summary(
-    G, I, S, ffa, lipogenic, excretion, G_b, BW, beta, ceiling, ref: Reference, p: Parameters
+    G, I, S, ffa, lipogenic, excretion, G_b, G_b0, BW, beta, ceiling, ref: Reference, p: Parameters
 ):
     """Summaries of one representative day.
 
     ``G``, ``I``, ``S``, ``ffa``, ``lipogenic``, ``excretion`` are sampled at equal intervals
     over the day (mg/dL, pmol/L, pmol/kg/min, umol/L, pmol/L, mg/kg/min); ``G_b`` (mg/dL) is
-    the day's fasting glucose; ``ceiling`` scales the demand-driven ceiling of beta-cell
-    function (age, family history).
+    the day's fasting glucose and ``G_b0`` the preset's; ``ceiling`` scales the demand-driven
+    ceiling of beta-cell function (age, family history).
 
     Secretory demand per unit beta-cell mass is read over the whole day (meals included, as in
     Ha & Sherman, where ISR drives proliferation and function continuously); glucotoxicity is
@@ -360,7 +360,10 @@ def day_summary(
     """
     bc = p.beta_cell
     per_cell = jnp.mean(S) * BW / (jnp.maximum(beta, 1e-9) * ref.mean_secretion_pmol_min)
-    G_hs = G_b * bc.glucose_scale
+    # glucotoxicity reads the change of fasting glucose from the preset's own starting value,
+    # mapped onto the authors' normal subject: a preset (t2d, say) describes a person whose
+    # function is steady on the first day, not one whose function is about to collapse
+    G_hs = (G_b - G_b0 + bc.G_ref) * bc.glucose_scale
     return Summary(
         mean_glucose=jnp.mean(G),
         mean_insulin=jnp.mean(I),

@@ -300,6 +300,7 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
             cut(ys.action_lipogenic),
             cut(ys.excretion_kidney_mg_kg_min),
             b.G_b,
+            s.G_b0,
             p.body.BW,
             s.beta,
             mods["beta_function"],
