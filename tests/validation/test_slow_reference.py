@@ -118,6 +118,33 @@ def test_hasherman_baseline_is_steady():
     assert s_inf == pytest.approx(sigma, rel=2e-3)
 
 
+def test_hasherman_secretion_reproduces_baseline_insulin():
+    """At the baseline state the exocytosis model's secretion balances clearance: the steady
+    I' = beta ISR / BV - k I = 0 gives ISR = k I BV / beta (records hasherman2020_baseline_state,
+    hasherman2020_core_params)."""
+    G, I, beta, gamma, sigma, _, _ = record("hasherman2020_baseline_state")["value"]
+    core = dict(
+        zip(
+            record("hasherman2020_core_params")["labels"],
+            record("hasherman2020_core_params")["value"],
+            strict=True,
+        )
+    )
+    expected = core["k"] * I * core["BV"] / beta
+    got = sigma * float(pancreas.secretion_per_function(G, gamma, person("healthy").beta_cell))
+    # the record's state is printed to 4 significant figures, hence the 1 % tolerance
+    assert got == pytest.approx(expected, rel=0.01)
+
+
+def test_sensing_shift_raises_secretion_at_the_same_glucose():
+    bc = person("healthy").beta_cell
+    low, high = (float(pancreas.secretion_per_function(90.0, g, bc)) for g in (-0.1, 0.0))
+    assert high > 1.5 * low
+    assert float(pancreas.glucose_sensing_shift_target(80.0, bc)) < float(
+        pancreas.glucose_sensing_shift_target(120.0, bc)
+    )
+
+
 def test_glucotoxicity_lowers_function_and_mass():
     """Higher glucose at the same secretion lowers function and raises apoptosis."""
     bc = person("healthy").beta_cell

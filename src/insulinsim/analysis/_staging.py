@@ -179,7 +179,7 @@ def _reason(stage, idx, v, homa, ada, any_risk, cut, comp) -> str:
         return (
             f"HOMA1-IR {homa[idx]:.2f} >= {cut:g} with {glyc}: fasting insulin "
             f"{v['fasting_insulin'][idx]:.0f} pmol/L holds glucose normal (beta-cell capacity "
-            f"{v['secretory_capacity'][idx]:.0f} % of healthy)"
+            f"{v['secretory_capacity'][idx]:.0f} % of the start)"
         )
     mech = (
         f"muscle surface receptors {v['surface_receptors_muscle'][idx]:.0f} % of healthy, "
@@ -189,7 +189,7 @@ def _reason(stage, idx, v, homa, ada, any_risk, cut, comp) -> str:
     if stage == 2:
         return f"{glyc}; {mech}"
     beta = (
-        f"beta-cell capacity {v['secretory_capacity'][idx]:.0f} % of healthy "
+        f"beta-cell capacity {v['secretory_capacity'][idx]:.0f} % of the start "
         f"(mass {v['beta_mass'][idx]:.0f} %)"
     )
     if stage == 3:

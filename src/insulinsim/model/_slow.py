@@ -8,12 +8,13 @@ slow laws' rates, mean glucose, insulin, FFA, lipogenic drive, glucosuria) then 
 state over the step. Each law lives in its organ's module; this module only wires them:
 
 - beta cells (``pancreas``): mass d beta/dt = (P(ISR) - A(G)) beta / tau_b - death and function
-  sigma -> sigma_inf(G, ISR) (Ha & Sherman 2020), read at the day's fasting glucose and basal
-  per-cell secretion; capacity = mass x function (1 for the healthy person) scales basal and
-  glucose-stimulated secretion. Secretion per unit capacity senses glucose through the
-  Ha-Sherman exocytosis model at steady state, and its glucose-sensing shift gamma follows the
-  day's glucose within days (the fast arm of compensation). Age and family history lower the
-  demand-driven ceiling of function (the authors' beta-cell defect), not secretion itself.
+  sigma -> sigma_inf(G, ISR) (Ha & Sherman 2020), read at the day's fasting glucose (relative to
+  the preset's) and the day-mean secretion per unit mass; capacity = mass x function relative to
+  the preset's first day scales basal and glucose-stimulated secretion. Secretion per unit
+  capacity senses glucose through the Ha-Sherman exocytosis model at steady state, and its
+  glucose-sensing shift gamma follows the day's glucose within days (the fast arm of
+  compensation). Age and family history lower the demand-driven ceiling of function (the
+  authors' beta-cell defect), not secretion itself.
 - insulin sensitivity: the receptor pool at the day's mean insulin (down-regulation) and the
   inhibitor exposures (cytokines from visceral fat, ectopic lipid in muscle and liver) go
   through the receptor/IRS-1/PI3K/Akt/GLUT4 model; the response to a meal-sized insulin step,
@@ -150,7 +151,6 @@ class Reference(eqx.Module):
     """Summaries of the healthy reference person's standard day, which normalise the slow laws
     so that the healthy reference person is at steady state."""
 
-    basal_secretion_pmol_min: jax.Array  # basal secretion x body weight
     mean_secretion_pmol_min: jax.Array  # day-mean secretion x body weight
     ffa: jax.Array  # day-mean FFA, umol/L
     lipogenic: jax.Array  # day-mean hepatic lipogenic action, pmol/L
@@ -260,7 +260,7 @@ def reference_signalling(p: Parameters, mean_insulin):
     )
 
 
-def capacity(s: SlowState, mods: Modifiers, ref: Reference):
+def capacity(s: SlowState):
     """Beta-cell secretory capacity (mass x function) relative to the preset's own at the start.
 
     A preset's secretion parameters describe the person as they are on the first day, so their
@@ -276,7 +276,7 @@ def day_parameters(
     p0: Parameters, s: SlowState, mods: Modifiers, sens: Sensitivity, ref: Reference
 ) -> Parameters:
     """The fast model's parameters for a representative day with this slow state."""
-    cap = capacity(s, mods, ref)
+    cap = capacity(s)
     bc = p0.beta_cell
     # the sensing shift raises secretion at every glucose (read at the reference glucose)
     shift = pancreas.secretion_factor(s.G_b0, s.gamma, s.G_b0, s.gamma0, bc)

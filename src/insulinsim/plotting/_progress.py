@@ -29,7 +29,7 @@ _PANELS = (
     ("Insulin (pmol/L)", (("fasting_insulin", "fasting"), ("insulin_2h", "2-h OGTT")), ()),
     ("HbA1c (%)", (("hba1c", "HbA1c"),), (5.7, 6.5)),
     (
-        "Beta cells (% of healthy)",
+        "Beta cells (mass, function: % of healthy; capacity: % of start)",
         (("beta_mass", "mass"), ("beta_function", "function"), ("secretory_capacity", "capacity")),
         (),
     ),

@@ -176,7 +176,6 @@ def reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
     sm, sl, rm, rl = slow.reference_signalling(p, float(I.mean()))
     f = lambda v: jnp.asarray(float(v))  # noqa: E731
     return Reference(
-        basal_secretion_pmol_min=f(float(p.pancreas.S_b) * float(p.body.BW)),
         mean_secretion_pmol_min=f(S.mean() * float(p.body.BW)),
         ffa=f(np.mean(np.asarray(ys.ffa_umol_l)[:-1])),
         lipogenic=f(np.mean(np.asarray(ys.action_lipogenic)[:-1])),
@@ -235,7 +234,7 @@ def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Refe
         "beta_mass": 100.0 * s.beta,
         "beta_function": 100.0 * s.sigma,
         "glucose_sensing_shift": s.gamma,
-        "secretory_capacity": 100.0 * slow.capacity(s, mods, ref),
+        "secretory_capacity": 100.0 * slow.capacity(s),
         "surface_receptors_muscle": sens.surface_muscle,
         "surface_receptors_liver": sens.surface_liver,
         "sensitivity_muscle": sens.muscle * mods["muscle_sensitivity"],
@@ -496,7 +495,7 @@ PROGRESS_META: dict[str, tuple[str, str]] = {
     "beta_mass": ("% of healthy reference", "beta-cell mass"),
     "beta_function": ("% of healthy reference", "beta-cell function (sigma)"),
     "glucose_sensing_shift": ("dimensionless", "shift of beta-cell glucose sensing (gamma)"),
-    "secretory_capacity": ("% of healthy reference", "beta-cell capacity (mass x function)"),
+    "secretory_capacity": ("% of the first day", "beta-cell capacity (mass x function)"),
     "surface_receptors_muscle": ("% of healthy reference", "surface insulin receptors, muscle"),
     "surface_receptors_liver": ("% of healthy reference", "surface insulin receptors, liver"),
     "sensitivity_muscle": ("relative to healthy", "peripheral (muscle) insulin sensitivity"),
