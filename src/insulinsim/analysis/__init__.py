@@ -1,6 +1,27 @@
-"""Analysis of results (layer 6): clinical indices, with their formulas and sources."""
+"""Analysis of results (layer 6): clinical indices, staging, personal assessment and fitting."""
 
+from insulinsim.analysis._assess import (
+    NOTICE,
+    Assessment,
+    FastingModel,
+    IndexResult,
+    StageCall,
+    assess,
+    fasting_model_assessment,
+    reference_ranges,
+)
 from insulinsim.analysis._complications import COMPLICATIONS, complication_hazards, cumulative_risk
+from insulinsim.analysis._fit import (
+    DEFAULT_ESTIMATE,
+    HANDLES,
+    FitError,
+    MinimalModelFit,
+    ModelFit,
+    fit_minimal_model,
+    fit_ogtt,
+    fit_ogtt_batch,
+    individual_parameters,
+)
 from insulinsim.analysis._indices import (
     AdaCategory,
     ada_category,
@@ -28,16 +49,32 @@ from insulinsim.analysis._staging import (
 
 __all__ = [
     "COMPLICATIONS",
+    "DEFAULT_ESTIMATE",
+    "HANDLES",
+    "NOTICE",
     "ORGAN_ROWS",
     "STAGES",
     "AdaCategory",
+    "Assessment",
+    "FastingModel",
+    "FitError",
+    "IndexResult",
+    "MinimalModelFit",
+    "ModelFit",
+    "StageCall",
     "ada_category",
+    "assess",
     "auc",
     "complication_hazards",
     "cumulative_risk",
+    "fasting_model_assessment",
+    "fit_minimal_model",
+    "fit_ogtt",
+    "fit_ogtt_batch",
     "homa1_beta",
     "homa1_ir",
     "index_constant",
+    "individual_parameters",
     "insulinogenic_index",
     "m_value",
     "matsuda",
@@ -47,6 +84,7 @@ __all__ = [
     "organ_table",
     "quicki",
     "receptor_course",
+    "reference_ranges",
     "stage_trajectory",
     "staging_constant",
     "tg_hdl_ratio",

@@ -462,7 +462,15 @@ def export_sbml_cmd(
 # ---------------------------------------------------------------- years: progress and compare
 
 
-def _run_progress(scenario_arg: str | None, person: str | None, years: float | None, step: float):
+def _run_progress(
+    scenario_arg: str | None,
+    person: str | None,
+    years: float | None,
+    step: float,
+    people=None,
+    names: list[str] | None = None,
+):
+    """Run a scenario; ``people`` (stacked Parameters) replaces the scenario's person."""
     from insulinsim.analysis import stage_trajectory
     from insulinsim.protocols import resolve_scenario, scenario_from_dict, scenario_person
     from insulinsim.solve import ProgressSettings, in_model_range, progress
@@ -484,9 +492,12 @@ def _run_progress(scenario_arg: str | None, person: str | None, years: float | N
     if years is not None or person is not None:
         sc = sc.model_copy(update={"years": years or sc.years, "person": person or sc.person})
     check_range("--step-days", step, 1.0, 365.0, "days")
-    p = scenario_person(sc)
-    with err.status(f"Simulating {sc.years:g} years of '{sc.name}'..."):
-        ds = progress(p, sc, names=[sc.name], settings=ProgressSettings(step_days=step))
+    p = scenario_person(sc) if people is None else people
+    names = names or [sc.name]
+    with err.status(f"Simulating {sc.years:g} years of '{sc.name}' for {len(names)} person(s)..."):
+        ds = progress(p, sc, names=names, settings=ProgressSettings(step_days=step))
+    if people is not None:  # a forecast: every sampled person kept, failures in their status
+        return sc, stage_trajectory(ds, [sc.sex == "male"] * len(names))
     bad = ~in_model_range(ds.fasting_glucose.values[0], ds.glucose_2h.values[0])
     if bad.any():  # staging stops where the solve failed; the status says why
         j = int(np.argmax(bad))
@@ -629,17 +640,32 @@ def progress_cmd(
     step_days: Annotated[
         float, typer.Option("--step-days", help="days between representative days")
     ] = 30.0,
+    from_fit: Annotated[
+        Path | None,
+        typer.Option("--from-fit", help="a fit file from `insulinsim fit`: forecast that person"),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", help="with --from-fit: parameter sets drawn from the fit")
+    ] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the parameter draws")] = 0,
 ) -> None:
     """Years of insulin resistance: stage timeline, trajectory and the evidence behind it.
 
     Bundled scenarios: sedentary_weight_gain, lifestyle_stage1, lifestyle_stage2,
     lifestyle_after_diagnosis, pcos, cushings, acromegaly, short_sleep, type1.
+    With --from-fit the fitted person replaces the scenario's, and the fit's uncertainty is
+    carried into the forecast by --samples parameter sets drawn from it.
     """
     from insulinsim.plotting import plot_progress
 
     try:
         if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise InputError("--plot", str(plot), "a file ending in .png, .svg or .pdf")
+        if from_fit is not None:
+            if person is not None:
+                raise InputError("--person", person, "no --person with --from-fit")
+            _forecast(from_fit, scenario, years, step_days, samples, seed, as_json, plot)
+            return
         sc, staged = _run_progress(scenario, person, years, step_days)
     except InputError as e:
         _fail(e)
@@ -654,6 +680,130 @@ def progress_cmd(
         out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
     if plot is not None:
         plot_progress(staged, plot)
+        err.print(f"wrote {plot}")
+
+
+def _load_fit(path: Path):
+    from insulinsim.analysis import ModelFit
+
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("--from-fit", str(path), "an existing fit file (.json)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(
+            "--from-fit",
+            str(path),
+            "a JSON file written by `insulinsim fit`",
+            f"it does not parse: {e}",
+        ) from None
+    if not isinstance(raw, dict):
+        raise InputError("--from-fit", str(path), "a JSON object written by `insulinsim fit`")
+    try:
+        return ModelFit.from_dict(raw)
+    except (KeyError, TypeError, ValueError) as e:
+        if isinstance(e, InputError):
+            raise
+        raise InputError(
+            "--from-fit", str(path), "a complete fit file", f"missing or bad {e}"
+        ) from None
+
+
+_FORECAST_QUANTILES = (5, 50, 95)
+
+
+def _forecast(path, scenario, years, step_days, samples, seed, as_json, plot) -> None:
+    """``progress --from-fit``: the fitted person and ``samples`` draws from the fit."""
+    import jax
+
+    from insulinsim.analysis import transitions
+    from insulinsim.plotting import plot_progress
+
+    check_range("--samples", samples, 1, 2000, "parameter sets")
+    fit = _load_fit(path)
+    draws = fit.sample(samples, seed)
+    people = jax.tree.map(
+        lambda a, b: np.concatenate([np.asarray(a, float)[None], np.asarray(b, float)]),
+        fit.params,
+        draws,
+    )
+    names = ["fitted"] + [f"draw{k}" for k in range(samples)]
+    sc, staged = _run_progress(scenario, None, years, step_days, people=people, names=names)
+    ok = np.array([str(s) == "ok" for s in staged.status.values])
+    tr = transitions(staged)
+    first = {}  # stage -> years to reach it, per person (NaN: not reached)
+    for st in range(1, 5):
+        col = np.full(len(names), np.nan)
+        for _, r in tr[tr.stage == st].iterrows():
+            col[names.index(str(r.person))] = float(r.years)
+        first[st] = col
+    draws_ok = ok[1:]
+    summary = {
+        "fit_file": str(path),
+        "scenario": sc.name,
+        "samples": samples,
+        "seed": seed,
+        "samples_failed": int((~draws_ok).sum()),
+        "reached_by_end_percent": {
+            str(st): float(100.0 * np.mean(np.isfinite(first[st][1:][draws_ok])))
+            if draws_ok.any()
+            else float("nan")
+            for st in first
+        },
+        "years_to_stage_fitted": {
+            str(st): None if not np.isfinite(first[st][0]) else float(first[st][0]) for st in first
+        },
+    }
+    t_end = staged.time.values
+    bands = {}
+    for var in ("fasting_glucose", "glucose_2h", "hba1c"):
+        if var in staged:
+            vals = staged[var].values[1:][draws_ok]
+            bands[var] = {
+                "units": staged[var].attrs.get("units", ""),
+                "time_years": t_end.tolist(),
+                **{
+                    f"p{q}": np.nanpercentile(vals, q, axis=0).tolist() for q in _FORECAST_QUANTILES
+                },
+                "fitted": staged[var].values[0].tolist(),
+            }
+    summary["bands"] = bands
+    if as_json:
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        out.print(
+            f"[bold]Forecast of the fitted person[/bold] ({path}) under '{sc.name}', "
+            f"{samples} parameter sets drawn from the fit (seed {seed})"
+        )
+        t = Table(title="Stages reached")
+        for col in ("stage", "fitted person: years", "share of draws reaching it"):
+            t.add_column(col)
+        for st in first:
+            y = summary["years_to_stage_fitted"][str(st)]
+            t.add_row(
+                str(st),
+                "not reached" if y is None else f"{y:.1f}",
+                f"{summary['reached_by_end_percent'][str(st)]:.0f} %",
+            )
+        out.print(t)
+        b = Table(title="At the end: median (5th-95th percentile) of the draws")
+        for col in ("quantity", "fitted", "draws"):
+            b.add_column(col)
+        for var, d in bands.items():
+            b.add_row(
+                f"{var} ({d['units']})",
+                f"{d['fitted'][-1]:.1f}",
+                f"{d['p50'][-1]:.1f} ({d['p5'][-1]:.1f}-{d['p95'][-1]:.1f})",
+            )
+        out.print(b)
+        if summary["samples_failed"]:
+            out.print(
+                f"[yellow]{summary['samples_failed']} draws left the model's range "
+                "(status not ok) and are left out of the bands[/yellow]"
+            )
+        out.print("[dim]A research and teaching tool, not medical advice.[/dim]")
+    if plot is not None:
+        plot_progress(staged.isel(person=[0]), plot)
         err.print(f"wrote {plot}")
 
 

@@ -141,6 +141,8 @@ class SlowState(eqx.Module):
     insulin_dose: jax.Array  # basal insulin, U/day
     mean_insulin: jax.Array  # last representative day's mean plasma insulin, pmol/L
     gamma: jax.Array  # shift of beta-cell glucose sensing (Ha-Sherman units)
+    gamma_prev: jax.Array  # the shift one step earlier (secant slope of the update)
+    gamma_target_prev: jax.Array  # the day's target one step earlier
     gamma0: jax.Array  # the shift on the first day (the preset's own adaptation; constant)
     sigma0: jax.Array  # function on the first day (steady at the preset's state; constant)
     G_b0: jax.Array  # the preset's fasting glucose, mg/dL (constant)
@@ -385,6 +387,25 @@ def _relax(x, target, rate_fn, dt):
     return target + (x - target) * jnp.exp(-k * dt)
 
 
+def _gamma_step(s: SlowState, target, dt, tau):
+    """One step of the sensing shift, linearly implicit in its own feedback.
+
+    gamma relaxes in days (tau = 2.14 d) towards a target read from the representative day,
+    and that day depends on gamma (more sensing, more secretion, lower glucose, lower target).
+    With steps of weeks an explicit step jumps to the lagged target and, where the target is
+    steep in glucose (fasting glucose near the sigmoid's midpoint, about 100-115 mg/dL), it
+    overshoots into a period-2 oscillation. Here the target is linearised in gamma with the
+    secant slope of the last two steps, T(g) = T + slope (g - gamma), and the relaxation is
+    taken with it (a linearly implicit Euler step): the fixed point is unchanged, the
+    negative feedback is damped. A positive slope is not used (it would destabilise)."""
+    dg = s.gamma - s.gamma_prev
+    dT = target - s.gamma_target_prev
+    slope = jnp.where(jnp.abs(dg) > 1e-12, dT / jnp.where(jnp.abs(dg) > 1e-12, dg, 1.0), 0.0)
+    slope = jnp.clip(slope, -1e3, 0.0)
+    r = 1.0 - jnp.exp(-dt / tau)
+    return s.gamma + r * (target - s.gamma) / (1.0 - r * slope)
+
+
 def energy_intake(p: Parameters, mods: Modifiers, summary: Summary, intake0):
     """Energy intake (kcal/day) net of glucose lost in the urine."""
     return intake0 + mods["energy_intake"] - KCAL_PER_G_GLUCOSE * summary.glucosuria_g_day
@@ -415,7 +436,7 @@ def slow_update(
     rate = (summary.proliferation - summary.apoptosis) / bc.tau_b - mods["beta_death"]
     beta = s.beta * jnp.exp(rate * dt)
     sigma = summary.sigma_target + (s.sigma - summary.sigma_target) * jnp.exp(-dt / bc.tau_sigma)
-    gamma = summary.gamma_target + (s.gamma - summary.gamma_target) * jnp.exp(-dt / bc.tau_gamma)
+    gamma = _gamma_step(s, summary.gamma_target, dt, bc.tau_gamma)
 
     # body composition: Hall's energy balance, sub-stepped (weight moves over months)
     intake = energy_intake(p, mods, summary, intake0)
@@ -464,6 +485,8 @@ def slow_update(
         insulin_dose=jnp.maximum(dose, 0.0),
         mean_insulin=summary.mean_insulin,
         gamma=gamma,
+        gamma_prev=s.gamma,
+        gamma_target_prev=summary.gamma_target,
         gamma0=s.gamma0,
         sigma0=s.sigma0,
         G_b0=s.G_b0,
@@ -490,6 +513,8 @@ def initial_slow_state(p: Parameters, age_years, lags, mean_insulin, a1c, gamma)
         insulin_dose=z,
         mean_insulin=z + mean_insulin,
         gamma=z + gamma,
+        gamma_prev=z + gamma,
+        gamma_target_prev=z + gamma,
         gamma0=z + gamma,
         sigma0=z + 1.0,
         G_b0=basal_state(p, throw=False).G_b,

@@ -177,3 +177,19 @@ def topp_derivatives(G, I, beta, R0, EG0, SI, sigma, alpha, k, d0, r1, r2):
     dI = beta * sigma * G * G / (alpha + G * G) - k * I
     dbeta = topp_beta_rate(G, d0, r1, r2) * beta
     return dG, dI, dbeta
+
+
+def cpeptide_secretion_rate(C, volume, half_life_short, half_life_long, fraction_fast):
+    """Steady-state secretion rate of C-peptide (= of insulin, co-secreted equimolar), pmol/min.
+
+    Two-compartment C-peptide kinetics (Van Cauter 1992): with ``a = ln2 / half_life_short``,
+    ``b = ln2 / half_life_long`` and fast fraction F, the exchange constant back to plasma is
+    ``k21 = F b + (1 - F) a`` and elimination from plasma ``k10 = a b / k21``; at steady state
+    the tissue compartment is in balance and secretion equals ``k10 x V x C``.
+
+    C : plasma C-peptide, pmol/L; volume : distribution volume, L; half-lives in min.
+    """
+    a = jnp.log(2.0) / half_life_short
+    b = jnp.log(2.0) / half_life_long
+    k21 = fraction_fast * b + (1.0 - fraction_fast) * a
+    return a * b / k21 * volume * C

@@ -1,5 +1,6 @@
 """Static figures (front-end layer)."""
 
+from insulinsim.plotting._assess import assessment_figures
 from insulinsim.plotting._figures import (
     OKABE_ITO,
     ORGANS,
@@ -12,6 +13,7 @@ from insulinsim.plotting._progress import plot_progress
 __all__ = [
     "OKABE_ITO",
     "ORGANS",
+    "assessment_figures",
     "plot_organ_table",
     "plot_progress",
     "plot_receptor_course",

@@ -313,11 +313,22 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
     first = evaluate(s, 0, None)
     summ0, y_first = first[-2], first[-1]
     s = eqx.tree_at(
-        lambda s: (s.a1c, s.mean_insulin, s.gamma, s.gamma0, s.sigma, s.sigma0),
+        lambda s: (
+            s.a1c,
+            s.mean_insulin,
+            s.gamma,
+            s.gamma_prev,
+            s.gamma_target_prev,
+            s.gamma0,
+            s.sigma,
+            s.sigma0,
+        ),
         s,
         (
             glycation.hba1c_steady(summ0.mean_glucose, p0.glycation),
             summ0.mean_insulin,
+            summ0.gamma_target,
+            summ0.gamma_target,
             summ0.gamma_target,
             summ0.gamma_target,
             summ0.sigma_target,
