@@ -1,0 +1,3 @@
+"""``insulinsim serve``: the offline web explorer (registered on the shared Typer app)."""
+
+from __future__ import annotations
