@@ -56,8 +56,7 @@ from insulinsim.model import Phenomenological
 from insulinsim.parameters import Parameters, group_fields, person
 from insulinsim.physiology import brain, glucose, kidney
 from insulinsim.protocols import Protocol, build_schedule, ogtt
-from insulinsim.solve import StepGrid, enable_compilation_cache
-from insulinsim.solve._simulate import _make_grid, _rk_on_grid
+from insulinsim.solve import StepGrid, enable_compilation_cache, fixed_grid, solve_on_grid
 from insulinsim.units import PMOL_L_PER_UU_ML_INSULIN
 
 jax.config.update("jax_enable_x64", True)
@@ -1003,12 +1002,11 @@ def _ogtt_core(
     g_ok, i_ok = jnp.isfinite(g_obs), jnp.isfinite(i_obs)
     g_obs0, i_obs0 = jnp.where(g_ok, g_obs, 0.0), jnp.where(i_ok, i_obs, 0.0)
     g_rtol, g_atol = _FIT_GRID.rtol, _FIT_GRID.atol
-    tableau = solver.tableau
 
     def model(theta):
         p = _theta_params(theta, base, names)
-        ys, err_max, _ = _rk_on_grid(
-            p, schedule, ts, grid, tableau, g_rtol, g_atol, Phenomenological(), throw=False
+        ys, err_max, _ = solve_on_grid(
+            p, schedule, ts, grid, solver, g_rtol, g_atol, Phenomenological()
         )
         G, I = ys.glucose_mg_dl[obs_idx], ys.insulin_pmol_l[obs_idx]
         rg = jnp.where(g_ok, (G - g_obs0) / g_sd, 0.0)
@@ -1301,7 +1299,7 @@ def _fit_ogtt_rows(
     ts = np.unique(np.concatenate([[0.0], t[t > 0.0]]))
     obs_idx = np.searchsorted(ts, np.maximum(t, 0.0))
     schedule = build_schedule(proto, float(base.body.BW), float(base.body.height))
-    grid = _make_grid(ts, np.asarray(schedule.edges), _FIT_GRID)
+    grid = fixed_grid(ts, schedule.edges, _FIT_GRID)
     shared = (
         jnp.asarray(lo),
         jnp.asarray(hi),

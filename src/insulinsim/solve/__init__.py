@@ -6,7 +6,9 @@ from insulinsim.solve._simulate import (
     SolverSettings,
     StepGrid,
     enable_compilation_cache,
+    fixed_grid,
     simulate,
+    solve_on_grid,
     stack_people,
 )
 
@@ -16,9 +18,11 @@ __all__ = [
     "SolverSettings",
     "StepGrid",
     "enable_compilation_cache",
+    "fixed_grid",
     "in_model_range",
     "progress",
     "simulate",
     "simulate_cells",
+    "solve_on_grid",
     "stack_people",
 ]

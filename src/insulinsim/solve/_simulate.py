@@ -52,7 +52,15 @@ from insulinsim.model import (
 from insulinsim.parameters import Parameters
 from insulinsim.protocols import Protocol, build_schedule
 
-__all__ = ["SolverSettings", "StepGrid", "enable_compilation_cache", "simulate", "stack_people"]
+__all__ = [
+    "SolverSettings",
+    "StepGrid",
+    "enable_compilation_cache",
+    "fixed_grid",
+    "simulate",
+    "solve_on_grid",
+    "stack_people",
+]
 
 jax.config.update("jax_enable_x64", True)
 
@@ -313,6 +321,23 @@ def _rk_on_grid(
     if final:  # the last output time is the last grid point, so y_end is the state there
         return ys, err_max, b, y_end
     return ys, err_max, b
+
+
+def fixed_grid(ts, edges, grid: StepGrid):
+    """The fixed step grid of :func:`solve_on_grid` for output times ``ts`` (min) and input
+    breakpoints ``edges`` (a schedule's ``edges``), built once outside any traced code."""
+    return _make_grid(np.asarray(ts, dtype=float), np.asarray(edges, dtype=float), grid)
+
+
+def solve_on_grid(p, schedule, ts, grid, solver, rtol, atol, action):
+    """One person on a fixed grid (:func:`fixed_grid`) with an explicit Runge-Kutta method:
+    differentiable in ``p`` by forward or reverse mode, for fitting.
+
+    Returns ``(fluxes at ts, largest scaled local error estimate, basal state)``; an error
+    estimate above 1 means the fixed steps were too coarse for this person (reject the point).
+    A basal glucose outside the search bracket is not an error here (``throw=False``).
+    """
+    return _rk_on_grid(p, schedule, ts, grid, solver.tableau, rtol, atol, action, throw=False)
 
 
 @eqx.filter_jit
