@@ -1,4 +1,4 @@
-"""Print every validation item of the fast model as one table.
+"""Print every validation row of the model as one table.
 
 Run from the repository root::
 
@@ -6,7 +6,9 @@ Run from the repository root::
     python tests/validation/_table.py --markdown # the same as a Markdown table
 
 Columns: quantity | published | model | tolerance | pass/fail | record id. The rows are those
-of ``tests/validation/test_meal_ogtt_clamp.py`` (the same check functions).
+of every case of ``insulinsim validate`` (``insulinsim.analysis._validation.CASES``, which
+include the checks of ``tests/validation/test_meal_ogtt_clamp.py``), computed on the test
+suite's shared simulations (``tests/_sims.py``). Context rows print ``info``.
 """
 
 from __future__ import annotations
@@ -21,23 +23,19 @@ import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 
-import test_meal_ogtt_clamp as checks  # noqa: E402
+import _sims  # noqa: E402
+
+from insulinsim.analysis._validation import run_validation  # noqa: E402
 
 
 def rows() -> list:
-    out = []
-    for fn in checks.CHECKS.values():
-        out += fn()
-    return out
+    return [r for case in run_validation(_sims.reference(), _sims) for r in case.rows]
 
 
 def main(argv: list[str]) -> int:
     table = rows()
     head = ("quantity", "published", "model", "tolerance", "pass/fail", "record id")
-    body = [
-        (r.quantity, r.published, r.model, r.tolerance, "pass" if r.passed else "FAIL", r.record)
-        for r in table
-    ]
+    body = [(r.quantity, r.published, r.model, r.tolerance, r.result, r.record) for r in table]
     if "--markdown" in argv:
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
@@ -47,7 +45,7 @@ def main(argv: list[str]) -> int:
         widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
         for line in [head, *body]:
             print(" | ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)))
-    n_fail = sum(not r.passed for r in table)
+    n_fail = sum(r.result == "FAIL" for r in table)
     print(f"\n{len(table)} items, {n_fail} fail")
     return 0
 

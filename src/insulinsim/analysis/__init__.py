@@ -46,8 +46,16 @@ from insulinsim.analysis._staging import (
     staging_constant,
     transitions,
 )
+from insulinsim.analysis._validation import (
+    CASES,
+    ValidationRow,
+    load_reference,
+    run_case,
+    run_validation,
+)
 
 __all__ = [
+    "CASES",
     "COMPLICATIONS",
     "DEFAULT_ESTIMATE",
     "HANDLES",
@@ -62,6 +70,7 @@ __all__ = [
     "MinimalModelFit",
     "ModelFit",
     "StageCall",
+    "ValidationRow",
     "ada_category",
     "assess",
     "auc",
@@ -76,6 +85,7 @@ __all__ = [
     "index_constant",
     "individual_parameters",
     "insulinogenic_index",
+    "load_reference",
     "m_value",
     "matsuda",
     "metabolic_syndrome",
@@ -85,6 +95,8 @@ __all__ = [
     "quicki",
     "receptor_course",
     "reference_ranges",
+    "run_case",
+    "run_validation",
     "stage_trajectory",
     "staging_constant",
     "tg_hdl_ratio",

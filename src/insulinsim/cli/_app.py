@@ -272,7 +272,7 @@ def simulate_cmd(
         return
     indices = _indices(ds, protocol.value)
     if out_file is not None:
-        write_result(ds, out_file)
+        write_result(ds, out_file, params=params)
     if plot is not None:
         plot_result(ds, plot, title=f"{proto.name}: {person}")
     if as_json:
@@ -331,7 +331,7 @@ def _report_hyperinsulinemia(ds, params, person, days, out_file, plot, as_json) 
 
     course = receptor_course(ds, params)
     if out_file is not None:
-        write_result(ds, out_file)
+        write_result(ds, out_file, params=params)
     if plot is not None:
         plot_receptor_course(course, plot, title=f"{days:g} days of hyperinsulinemia: {person}")
     t = course.time.values

@@ -1,6 +1,18 @@
 """Reading and writing: results, lab results (CSV, FHIR, flags) and SBML (front-end layer)."""
 
-from insulinsim.io._export import FORMATS, to_tidy, write_result
+from insulinsim.io._export import (
+    FORMATS,
+    METADATA_KEY,
+    PROVENANCE_KEYS,
+    SIDECAR_SUFFIX,
+    package_version,
+    parameter_hash,
+    provenance,
+    read_result,
+    sidecar_path,
+    to_tidy,
+    write_result,
+)
 from insulinsim.io._labs import (
     LAB_ANALYTES,
     LabDataError,
@@ -16,13 +28,21 @@ __all__ = [
     "FORMATS",
     "INSULIN_ACTIONS",
     "LAB_ANALYTES",
+    "METADATA_KEY",
+    "PROVENANCE_KEYS",
     "SBML_IDS",
+    "SIDECAR_SUFFIX",
     "LabDataError",
     "LabResults",
     "export_sbml",
     "labs_from_flags",
+    "package_version",
+    "parameter_hash",
+    "provenance",
     "read_fhir",
     "read_labs_csv",
+    "read_result",
+    "sidecar_path",
     "to_tidy",
     "write_labs_csv",
     "write_result",

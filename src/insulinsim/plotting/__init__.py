@@ -9,6 +9,7 @@ from insulinsim.plotting._figures import (
     plot_result,
 )
 from insulinsim.plotting._progress import plot_progress
+from insulinsim.plotting._validation import plot_validation_case, validation_figure
 
 __all__ = [
     "OKABE_ITO",
@@ -18,4 +19,6 @@ __all__ = [
     "plot_progress",
     "plot_receptor_course",
     "plot_result",
+    "plot_validation_case",
+    "validation_figure",
 ]
