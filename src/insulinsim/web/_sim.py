@@ -1,0 +1,301 @@
+"""The simulations behind the explorer, with fixed shapes so that each compiles once.
+
+Every request of one kind reuses one compiled program: the meal/OGTT views always simulate
+``MAX_PEOPLE`` people (the list is padded), the years view always runs ``HORIZON_YEARS`` years
+at the chosen step and is cut to the years asked for (the model is causal, so the first years
+do not depend on the later ones), and the receptor experiment always lasts the same days.
+Results are cached by request in a small LRU so that re-plotting costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+
+import numpy as np
+
+from insulinsim import protocols as P
+from insulinsim.analysis import (
+    organ_table,
+    receptor_course,
+    stage_trajectory,
+    transitions,
+)
+from insulinsim.errors import InputError
+from insulinsim.parameters import PRESETS, person
+
+__all__ = [
+    "HORIZON_YEARS",
+    "MAX_PEOPLE",
+    "RECEPTOR_DAYS",
+    "RECEPTOR_RECOVERY_DAYS",
+    "day_view",
+    "receptor_view",
+    "warm_up",
+    "years_view",
+]
+
+MAX_PEOPLE = 4
+HORIZON_YEARS = 40.0
+RECEPTOR_DAYS = 3.0
+RECEPTOR_RECOVERY_DAYS = 2.0
+
+# organ -> result variable; the liver's row is production, the others disposal
+UPTAKE = {
+    "muscle": "uptake_muscle",
+    "adipose": "uptake_adipose",
+    "brain": "uptake_brain",
+    "other": "uptake_other",
+    "kidney (urine)": "excretion_kidney",
+    "liver (production)": "egp",
+}
+
+# the years view: trajectory variables sent to the page
+YEARS_VARS = (
+    "age",
+    "stage",
+    "fasting_glucose",
+    "glucose_2h",
+    "fasting_insulin",
+    "insulin_2h",
+    "hba1c",
+    "homa_ir",
+    "beta_mass",
+    "beta_function",
+    "surface_receptors_muscle",
+    "surface_receptors_liver",
+    "sensitivity_muscle",
+    "sensitivity_liver",
+    "weight",
+    "visceral_fat",
+    "bmi",
+    "liver_fat",
+    "ffa",
+    "triglycerides",
+    "hdl",
+)
+
+_lock = threading.Lock()  # one simulation at a time: the machine's cores are few
+
+
+def _person(preset: str, sex: str):
+    if preset not in PRESETS:
+        raise InputError("preset", preset, "one of " + ", ".join(PRESETS))
+    return person(preset, {"gonads.male": 1.0 if sex == "male" else 0.0})
+
+
+def _f(x) -> list[float | None]:
+    """Floats for JSON: NaN and infinities become null."""
+    arr = np.asarray(x, dtype=np.float64).ravel()
+    return [float(v) if math.isfinite(v) else None for v in arr]
+
+
+@functools.lru_cache(maxsize=64)
+def day_view(people: tuple[tuple[str, str], ...], protocol: str) -> dict:
+    """An OGTT or a standard day (mechanistic insulin action) of up to ``MAX_PEOPLE`` people.
+
+    ``people`` are (preset, sex) pairs; returns the curves per person and, for the day, the
+    organ table (daily means) of every person.
+    """
+    from insulinsim import simulate
+    from insulinsim.model import Mechanistic
+
+    if not 1 <= len(people) <= MAX_PEOPLE:
+        raise InputError("people", len(people), f"1 to {MAX_PEOPLE} people")
+    params = [_person(p, s) for p, s in people]
+    padded = params + [params[-1]] * (MAX_PEOPLE - len(params))
+    names = [f"{p} ({s})" for p, s in people]
+    labels = names + [f"pad{k}" for k in range(MAX_PEOPLE - len(names))]
+    proto = P.ogtt() if protocol == "ogtt" else P.standard_day()
+    with _lock:
+        ds = simulate(padded, proto, names=labels, action=Mechanistic())
+    out = {"protocol": protocol, "time_min": _f(ds.time.values), "people": []}
+    for k, name in enumerate(names):
+        one = ds.isel(person=k)
+        out["people"].append(
+            {
+                "name": name,
+                "status": str(one.status.values),
+                "glucose": _f(one.glucose.values),
+                "insulin": _f(one.insulin.values),
+                "glucagon": _f(one.glucagon.values),
+                "ffa": _f(one.ffa.values),
+                "uptake": {organ: _f(one[var].values) for organ, var in UPTAKE.items()},
+                "receptors_muscle": _f(one.receptors_muscle.values),
+                "glut4_muscle": _f(one.glut4_muscle.values),
+            }
+        )
+    out["units"] = {
+        "time_min": "min",
+        "glucose": "mg/dL",
+        "insulin": "pmol/L",
+        "glucagon": str(ds.glucagon.attrs.get("units", "ng/L")),
+        "ffa": str(ds.ffa.attrs.get("units", "umol/L")),
+        "uptake": "mg/kg/min",
+        "receptors_muscle": str(ds.receptors_muscle.attrs.get("units", "%")),
+        "glut4_muscle": str(ds.glut4_muscle.attrs.get("units", "")),
+    }
+    table = organ_table(ds.isel(person=slice(0, len(names))), params)
+    out["organ_table"] = [
+        {"organ": o, "unit": u, "values": _f([table.loc[(o, u), n] for n in names])}
+        for o, u in table.index
+    ]
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def receptor_view(preset: str, sex: str, insulin_mu_m2_min: float) -> dict:
+    """Days of hyperinsulinemia then recovery: surface receptors and GLUT4 response."""
+    from insulinsim import simulate
+    from insulinsim.model import Mechanistic
+
+    p = _person(preset, sex)
+    proto = P.hyperinsulinemia(RECEPTOR_DAYS, RECEPTOR_RECOVERY_DAYS, insulin_mu_m2_min)
+    with _lock:
+        ds = simulate(p, proto, names=[preset], action=Mechanistic())
+    course = receptor_course(ds, p)
+    t = course.time.values
+    keep = np.flatnonzero(np.isclose(np.mod(t, 60.0), 0.0))
+    return {
+        "status": str(ds.status.values[0]),
+        "time_h": _f(t[keep] / 60.0),
+        "insulin_pmol_l": _f(course.insulin.values[keep]),
+        "surface_receptors_percent": _f(course.surface_receptors.values[keep]),
+        "glut4_response_percent": _f(course.glut4_response.values[keep]),
+        "insulin_needed_pmol_l": _f(course.insulin_needed.values[keep]),
+        "infusion_days": RECEPTOR_DAYS,
+        "recovery_days": RECEPTOR_RECOVERY_DAYS,
+    }
+
+
+def _scenario(preset, sex, age, risks, interventions, name):
+    raw = {
+        "scenario": {
+            "name": name,
+            "person": preset,
+            "sex": sex,
+            "age": age,
+            "years": HORIZON_YEARS,
+        },
+        "risk": [{"factor": f, "value": v} for f, v in risks],
+        "intervention": [
+            {"name": n, "start": start, "adherence": adh, "level": lvl}
+            for n, start, adh, lvl in interventions
+        ],
+    }
+    return P.scenario_from_dict(raw, "years")
+
+
+def _run_years(sc, step_days: float, years: float):
+    from insulinsim.solve import ProgressSettings, in_model_range, progress
+
+    with _lock:
+        ds = progress(
+            P.scenario_person(sc), sc, names=[sc.name], settings=ProgressSettings(step_days)
+        )
+    ds = ds.isel(time=ds.time.values <= years + 1e-9)
+    ok = in_model_range(ds.fasting_glucose.values[0], ds.glucose_2h.values[0])
+    cut = None
+    if not ok.all():  # staging stops where the solve left the model's range
+        cut = float(ds.time.values[int(np.argmax(~ok))])
+        ds = ds.isel(time=slice(0, max(int(np.argmax(~ok)), 1)))
+    staged = stage_trajectory(ds, [sc.sex == "male"])
+    return staged, cut
+
+
+def _trajectory(staged, cut) -> dict:
+    tr = transitions(staged)
+    rows = []
+    for _, r in tr.iterrows():
+        reached = not np.isnan(r["years"])
+        rows.append(
+            {
+                "stage": int(r["stage"]),
+                "name": str(r["name"]),
+                "age": float(r["age"]) if reached else None,
+                "years": float(r["years"]) if reached else None,
+                "reason": str(r["reason"]) if reached else "",
+            }
+        )
+    return {
+        "time_years": _f(staged.time.values),
+        "series": {
+            v: {"units": str(staged[v].attrs.get("units", "")), "values": _f(staged[v].values[0])}
+            for v in YEARS_VARS
+            if v in staged
+        },
+        "stage_reason": [str(x) for x in staged.stage_reason.values[0]],
+        "transitions": rows,
+        "status": str(staged.status.values[0]),
+        "stopped_at_years": cut,
+    }
+
+
+@functools.lru_cache(maxsize=64)
+def years_view(
+    preset: str,
+    sex: str,
+    age: float,
+    years: float,
+    step_days: float,
+    risks: tuple[tuple[str, float], ...],
+    interventions: tuple[tuple[str, float, float, float], ...],
+) -> dict:
+    """Years of a person's life under constant risk factors, without and with interventions.
+
+    ``interventions`` are (name, start in years from the start, adherence, level).
+    """
+    base_sc = _scenario(preset, sex, age, risks, (), "without interventions")
+    base, cut = _run_years(base_sc, step_days, years)
+    out = {"baseline": _trajectory(base, cut), "with_interventions": None, "difference": None}
+    evidence_sc = base_sc
+    if interventions:
+        sc = _scenario(preset, sex, age, risks, interventions, "with interventions")
+        evidence_sc = sc
+        treated, cut2 = _run_years(sc, step_days, years)
+        out["with_interventions"] = _trajectory(treated, cut2)
+        n = min(base.time.size, treated.time.size)
+        out["difference"] = {
+            "time_years": _f(base.time.values[:n]),
+            **{
+                v: _f(treated[v].values[0, :n] - base[v].values[0, :n])
+                for v in ("fasting_glucose", "glucose_2h", "hba1c", "fasting_insulin", "weight")
+                if v in base
+            },
+        }
+    out["evidence"] = [
+        {
+            "factor": e.factor,
+            "target": e.target,
+            "value": e.value,
+            "unit": e.unit,
+            "evidence": e.evidence,
+            "source": e.source,
+            "locator": e.locator,
+            "note": e.note,
+        }
+        for e in P.scenario_evidence(evidence_sc)
+    ]
+    out["horizon_note"] = (
+        f"each run is {HORIZON_YEARS:g} years long (one compiled program) and cut to {years:g}"
+    )
+    return out
+
+
+def warm_up(log=print) -> None:
+    """Compile (or load from the persistent cache) every program the explorer uses."""
+    import time
+
+    from insulinsim.solve import enable_compilation_cache
+
+    enable_compilation_cache()
+    for what, fn in (
+        ("OGTT", lambda: day_view((("healthy", "male"), ("insulin_resistant", "male")), "ogtt")),
+        ("day", lambda: day_view((("healthy", "male"), ("insulin_resistant", "male")), "day")),
+        ("years", lambda: years_view("healthy", "male", 40.0, 20.0, 90.0, (), ())),
+        ("receptors", lambda: receptor_view("insulin_resistant", "male", 100.0)),
+    ):
+        t0 = time.perf_counter()
+        fn()
+        log(f"explorer: warmed {what} in {time.perf_counter() - t0:.1f} s")
