@@ -276,3 +276,117 @@ def _survey_comparison(s, records) -> list[dict]:
             }
         )
     return rows
+
+
+def _trial_file(name: str) -> Path:
+    from importlib import resources
+
+    p = Path(name)
+    if p.suffix.lower() == ".toml" or p.exists():
+        return p
+    bundled = resources.files("insulinsim") / "data" / "trials" / f"{name}.toml"
+    if not bundled.is_file():
+        known = sorted(
+            f.name[:-5]
+            for f in (resources.files("insulinsim") / "data" / "trials").iterdir()
+            if f.name.endswith(".toml")
+        )
+        raise InputError(
+            "trial", name, "a trial file (.toml) or a bundled trial: " + ", ".join(known)
+        )
+    return Path(str(bundled))
+
+
+@app.command("trial")
+def trial_cmd(
+    trial: Annotated[str, typer.Argument(help="a trial file (TOML) or a bundled trial: dpp")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="folder for the tables and the figure")
+    ] = None,
+    screen: Annotated[
+        int | None, typer.Option("--screen", help="people screened (overrides the file)")
+    ] = None,
+    years: Annotated[
+        float | None, typer.Option("--years", help="follow-up in years (overrides the file)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+) -> None:
+    """A virtual trial: screen virtual people, randomise the eligible to the arms, follow them,
+    and report incidence per 100 person-years, rate ratios and risk reductions with 95 %
+    intervals and Kaplan-Meier curves. See src/insulinsim/data/trials/dpp.toml."""
+    from insulinsim._files import write_atomically
+    from insulinsim.cohort import load_trial, run_trial
+    from insulinsim.plotting import plot_trial
+
+    try:
+        spec = load_trial(_trial_file(trial))
+        update = {}
+        if screen is not None:
+            update["screen"] = screen
+        if years is not None:
+            update["years"] = years
+        if update:
+            spec = type(spec)(**{**spec.model_dump(), **update})
+        if out_dir is not None and out_dir.exists() and any(out_dir.iterdir()):
+            raise InputError("--out", str(out_dir), "a new or empty folder")
+        with Progress(
+            TextColumn("[bold]{task.description}[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, int] = {}
+
+            def tick(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done)
+
+            res = run_trial(spec, on_progress=tick)
+    except InputError as e:
+        _fail(e)
+    except ValueError as e:  # pydantic, from the overrides
+        _fail(InputError("--screen/--years", (screen, years), str(e).splitlines()[-1]))
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(out_dir / "rates.csv", lambda t: res.rates.to_csv(t, index=False))
+        write_atomically(
+            out_dir / "comparisons.csv", lambda t: res.comparisons.to_csv(t, index=False)
+        )
+        write_atomically(out_dir / "participants.parquet", lambda t: res.participants.to_parquet(t))
+        plot_trial(res.km, out_dir / "kaplan_meier.png", title=spec.name)
+    if as_json:
+        sys.stdout.write(json.dumps(res.to_dict()) + "\n")
+        return
+    out.print(f"[bold]{spec.name}[/bold]: {res.screened} screened, {res.eligible} eligible, "
+              f"{len(res.participants)} randomised, {spec.years:g} years")  # fmt: skip
+    pub = (spec.published or {}).get("incidence_per_100py", {})
+    t = Table(title="Incidence of diabetes")
+    for col in ("arm", "n", "events", "person-years", "per 100 py (95% CI)", "published"):
+        t.add_column(col)
+    for r in res.rates.itertuples():
+        t.add_row(r.arm, str(r.n), str(r.events), f"{r.person_years:.0f}",
+                  f"{r.per_100py:.1f} ({r.ci_low:.1f}-{r.ci_high:.1f})",
+                  str(pub.get(r.arm, "")))  # fmt: skip
+    out.print(t)
+    pubr = (spec.published or {}).get("reduction_percent", {})
+    c = Table(title=f"Against {spec.control}")
+    for col in ("arm", "rate ratio (95% CI)", "reduction % (95% CI)", "published reduction %"):
+        c.add_column(col)
+    for r in res.comparisons.itertuples():
+        c.add_row(r.arm, f"{r.rate_ratio:.2f} ({r.ci_low:.2f}-{r.ci_high:.2f})",
+                  f"{r.reduction_percent:.0f} ({r.reduction_ci_low:.0f} to "
+                  f"{r.reduction_ci_high:.0f})", str(pubr.get(r.arm, "")))  # fmt: skip
+    out.print(c)
+    if spec.published:
+        out.print(
+            f"[dim]published: {spec.published.get('source', '')} "
+            f"({spec.published.get('locator', '')}); for comparison only[/dim]"
+        )
+    if out_dir is not None:
+        out.print(
+            f"wrote {out_dir}/rates.csv, comparisons.csv, participants.parquet, kaplan_meier.png"
+        )
+    out.print("[dim]A research and teaching tool, not medical advice.[/dim]")

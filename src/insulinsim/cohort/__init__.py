@@ -1,4 +1,4 @@
-"""Virtual cohorts run in chunks, streamed to Parquet, on Dask (front-end layer)."""
+"""Virtual cohorts (chunks streamed to Parquet, on Dask) and virtual trials (front-end layer)."""
 
 from insulinsim.cohort._dask import default_workers, open_client
 from insulinsim.cohort._run import CohortProgress, run_cohort
@@ -11,6 +11,7 @@ from insulinsim.cohort._summary import (
     stage_course,
     survey_records,
 )
+from insulinsim.cohort._trial import TrialResult, TrialSpec, load_trial, run_trial
 
 __all__ = [
     "LIMITS",
@@ -18,11 +19,15 @@ __all__ = [
     "CohortSpec",
     "CohortStore",
     "CohortSummary",
+    "TrialResult",
+    "TrialSpec",
     "cohort_summary",
     "default_workers",
+    "load_trial",
     "open_client",
     "plot_cohort_summary",
     "run_cohort",
+    "run_trial",
     "simulate_chunk",
     "simulate_people",
     "stage_course",

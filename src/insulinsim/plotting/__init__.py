@@ -9,6 +9,7 @@ from insulinsim.plotting._figures import (
     plot_result,
 )
 from insulinsim.plotting._progress import plot_progress
+from insulinsim.plotting._trial import plot_trial
 from insulinsim.plotting._validation import plot_validation_case, validation_figure
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "plot_progress",
     "plot_receptor_course",
     "plot_result",
+    "plot_trial",
     "plot_validation_case",
     "validation_figure",
 ]
