@@ -4,10 +4,9 @@ Everything a worker needs is in the :class:`CohortSpec` (plain JSON) and the chu
 people are drawn again from the seed (:func:`insulinsim.analysis.sample_people` is
 counter-based), so a task ships a few bytes and any worker computes the same chunk.
 
-The years model is the multirate driver of :mod:`insulinsim.solve._progress`, run with one
-difference: the risk-factor deviations carry a person axis (each virtual person has their own
-activity, diet, sleep and family history), where :func:`insulinsim.solve.progress` shares one
-scenario course across the batch.
+The years model is :func:`insulinsim.solve.progress` with each person's own risk-factor
+deviations (activity, diet, sleep and family history differ between virtual people) in place of
+the scenario's course shared by everyone.
 """
 
 from __future__ import annotations
@@ -17,9 +16,6 @@ import hashlib
 import json
 import math
 
-import equinox as eqx
-import jax
-import jax.numpy as jnp
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -33,9 +29,7 @@ from insulinsim.analysis import (
 )
 from insulinsim.errors import InputError, check_range
 from insulinsim.protocols import Scenario
-from insulinsim.protocols._scenario import effects_table, insulin_titration, therapy_on
-from insulinsim.solve import ProgressSettings, enable_compilation_cache, in_model_range
-from insulinsim.solve import _progress as _pg
+from insulinsim.solve import PROGRESS_META, ProgressSettings, in_model_range, progress
 
 __all__ = ["LIMITS", "CohortSpec", "simulate_chunk"]
 
@@ -157,75 +151,27 @@ class CohortSpec:
         return hashlib.sha256(self.to_json().encode()).hexdigest()[:12]
 
 
-def _static(scenario: Scenario, settings: ProgressSettings, names: tuple[str, ...]):
-    table = effects_table()
-    age_index = names.index("age") if "age" in names else -1
-    t = insulin_titration()
-    titration = tuple(
-        float(t.get(k, d))
-        for k, d in (
-            ("start_dose", 0.1),
-            ("step", 2.0),
-            ("interval_days", 3.0),
-            ("fasting_target", 130.0),
-        )
-    )
-    dt = float(settings.step_days)
-    return _pg._Static(
-        effects=_pg._effects_arrays(names),
-        ref=_pg.reference(settings.grid),
-        fast=_pg._fast(settings.grid),
-        grid=settings.grid,
-        dt=dt,
-        n_sub=max(1, round(dt / settings.substep_days)),
-        age_index=age_index,
-        age_reference=float(table["age"].reference) if age_index >= 0 else 0.0,
-        carry=settings.carry_fast_state,
-        titration=titration,
-    )
-
-
-@eqx.filter_jit
-def _run_chunk(params, age0, pal0, devs, therapy, times_days, st):
-    def one(p, a, q, d):
-        return _pg._person_run(p, a, q, d, therapy, times_days, st)
-
-    return jax.vmap(one)(params, age0, pal0, devs)
-
-
 def simulate_people(inputs, scenario: Scenario, settings: ProgressSettings, *, pad_to=None):
     """Years of ``scenario`` for a batch of :class:`~insulinsim.analysis.PeopleInputs`, each
     with their own risk-factor levels; one compiled call (padded to ``pad_to`` people).
 
     Returns the Dataset of :func:`insulinsim.solve.progress` (``person`` x ``time``).
     """
-    enable_compilation_cache()
     n = int(np.shape(inputs.ages)[0])
-    size = max(n, int(pad_to or n))
     dt = float(settings.step_days)
     n_steps = int(np.floor(scenario.years * 365.25 / dt + 1e-9)) + 1
-    times_days = np.arange(n_steps) * dt
-    names, devs = people_deviations(scenario, inputs.factors, times_days / 365.25)
-    therapy = therapy_on(scenario, times_days / 365.25)
-    st = _static(scenario, settings, names)
-    idx = np.minimum(np.arange(size), n - 1)  # pad with copies of the last person
-
-    def take(x):
-        return jnp.asarray(np.asarray(x)[idx])
-
-    recs, err = _run_chunk(
-        jax.tree.map(take, inputs.params),
-        take(inputs.ages),
-        take(inputs.pal),
-        take(devs),
-        jnp.asarray(therapy),
-        jnp.asarray(times_days),
-        st,
+    times_years = np.arange(n_steps) * dt / 365.25
+    names, devs = people_deviations(scenario, inputs.factors, times_years)
+    return progress(
+        inputs.params,
+        scenario,
+        ages=inputs.ages,
+        settings=settings,
+        names=[f"p{i}" for i in range(n)],
+        pal=inputs.pal,
+        deviations=(names, devs),
+        pad_to=max(n, int(pad_to or n)),
     )
-    recs = {k: np.asarray(v)[:n] for k, v in recs.items()}
-    err = np.asarray(err)[:n]
-    names_p = [f"p{i}" for i in range(n)]
-    return _pg._to_dataset(recs, err, times_days / 365.25, names_p, scenario, settings)
 
 
 def _stage(ds: xr.Dataset, male: np.ndarray) -> tuple[xr.Dataset, np.ndarray]:
@@ -321,7 +267,7 @@ def units() -> dict[str, str]:
     """Units of the trajectory columns (stored in the manifest)."""
     out = {"person": "index", "time": "years", "valid": "bool", "stage": "0-4 (-1 unknown)"}
     for name in _KEEP:
-        meta = _pg.PROGRESS_META.get(name)
+        meta = PROGRESS_META.get(name)
         out[name] = meta[0] if meta else ""
     out.update(
         homa_ir="dimensionless",

@@ -373,6 +373,13 @@ def _run_chunk(params, age0, pal0, devs, therapy, times_days, st: _Static):
     return jax.vmap(one)(params, age0, pal0)
 
 
+@eqx.filter_jit
+def _run_chunk_own(params, age0, pal0, devs, therapy, times_days, st: _Static):
+    """As :func:`_run_chunk` with each person's own factor deviations (person axis first)."""
+    one = lambda p, a, q, d: _person_run(p, a, q, d, therapy, times_days, st)  # noqa: E731
+    return jax.vmap(one)(params, age0, pal0, devs)
+
+
 def _effects_arrays(names: tuple[str, ...]) -> Effects:
     table = effects_table()
     rows = [e for n in names for e in table[n].effects]
@@ -406,6 +413,9 @@ def progress(
     settings: ProgressSettings | None = None,
     names: list[str] | None = None,
     on_chunk: Callable[[int], None] | None = None,
+    pal: float | np.ndarray | None = None,
+    deviations: tuple[tuple[str, ...], np.ndarray] | None = None,
+    pad_to: int | None = None,
 ) -> xr.Dataset:
     """Simulate years of a scenario for one or many people (multirate).
 
@@ -422,6 +432,14 @@ def progress(
         A label per person.
     on_chunk : callable, optional
         Called with the number of people finished after each chunk (progress bars).
+    pal : float or array, optional
+        Physical activity level at the start, per person (default the scenario's).
+    deviations : (factor names, array person x time x factor), optional
+        Each person's own risk-factor deviations at every step (virtual populations), in
+        place of the scenario's course shared by everyone (:func:`factor_deviations`).
+    pad_to : int, optional
+        Run every chunk at this many people (a fixed shape: one compiled program for chunks
+        of any size); default the chunk size rounded to a power of two.
 
     Returns
     -------
@@ -441,7 +459,14 @@ def progress(
     dt = float(settings.step_days)
     n_steps = int(np.floor(scenario.years * 365.25 / dt + 1e-9)) + 1
     times_days = np.arange(n_steps) * dt
-    factor_names, devs = factor_deviations(scenario, times_days / 365.25)
+    if deviations is None:
+        factor_names, devs = factor_deviations(scenario, times_days / 365.25)
+    else:
+        factor_names, devs = tuple(deviations[0]), np.asarray(deviations[1], dtype=float)
+        want = (n, n_steps, len(factor_names))
+        if devs.shape != want:
+            raise ValueError(f"deviations has shape {devs.shape}, expected {want}")
+    per_person = deviations is not None
     therapy = therapy_on(scenario, times_days / 365.25)
     effects = _effects_arrays(factor_names)
     table = effects_table()
@@ -468,17 +493,20 @@ def progress(
         carry=settings.carry_fast_state,
         titration=titration,
     )
-    pal0 = np.full(n, scenario.pal)
-    size = min(settings.chunk_size, max(1, int(2 ** np.ceil(np.log2(n)))))
+    pal0 = np.broadcast_to(np.asarray(scenario.pal if pal is None else pal, float), (n,))
+    size = (
+        int(pad_to) if pad_to else min(settings.chunk_size, max(1, int(2 ** np.ceil(np.log2(n)))))
+    )
     chunks = []
     for lo in range(0, n, size):
         idx = np.minimum(np.arange(lo, lo + size), n - 1)  # pad the last chunk
         take = lambda x, i=idx: jnp.asarray(np.asarray(x)[i])  # noqa: E731
-        recs, err = _run_chunk(
+        run = _run_chunk_own if per_person else _run_chunk
+        recs, err = run(
             jax.tree.map(take, pop),
             take(ages),
             take(pal0),
-            jnp.asarray(devs),
+            take(devs) if per_person else jnp.asarray(devs),
             jnp.asarray(therapy),
             jnp.asarray(times_days),
             st,
