@@ -603,18 +603,7 @@ def _progress_json(sc, staged) -> dict:
             },
             "stage_reason": staged.stage_reason.values[0].tolist(),
         },
-        "evidence": [
-            {
-                "factor": e.factor,
-                "target": e.target,
-                "value": e.value,
-                "unit": e.unit,
-                "evidence": e.evidence,
-                "source": e.source,
-                "locator": e.locator,
-            }
-            for e in scenario_evidence(sc)
-        ],
+        "evidence": [e.to_dict() for e in scenario_evidence(sc)],
         "status": str(staged.status.values[0]),
     }
 

@@ -93,6 +93,11 @@ class EffectSpec:
     evidence: str
     note: str
 
+    def to_dict(self) -> dict:
+        """The effect with its evidence level and citation, for JSON output."""
+        keys = ("factor", "target", "value", "unit", "evidence", "source", "locator", "note")
+        return {k: getattr(self, k) for k in keys}
+
 
 @dataclass(frozen=True)
 class FactorSpec:

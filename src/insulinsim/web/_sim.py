@@ -264,19 +264,7 @@ def years_view(
                 if v in base
             },
         }
-    out["evidence"] = [
-        {
-            "factor": e.factor,
-            "target": e.target,
-            "value": e.value,
-            "unit": e.unit,
-            "evidence": e.evidence,
-            "source": e.source,
-            "locator": e.locator,
-            "note": e.note,
-        }
-        for e in P.scenario_evidence(evidence_sc)
-    ]
+    out["evidence"] = [e.to_dict() for e in P.scenario_evidence(evidence_sc)]
     out["horizon_note"] = (
         f"each run is {HORIZON_YEARS:g} years long (one compiled program) and cut to {years:g}"
     )
