@@ -95,6 +95,16 @@ def test_fit_then_forecast_with_uncertainty(tmp_path):
     # the fitted person starts at the fitted fasting glucose (the basal state of the fit)
     assert band["fitted"][0] == pytest.approx(d["estimates"]["G_b"], rel=0.02)
     assert all(a <= b + 1e-9 for a, b in zip(band["p5"], band["p95"], strict=True))
+    # the same fitted person in a self-contained HTML report
+    page = tmp_path / "fitted.html"
+    res = runner.invoke(
+        app,
+        ["report", "--from-fit", str(fit_file), "--years", "1", "--step-days", "60",
+         "--out", str(page)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    html = page.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "not medical advice" in html
 
 
 def test_bad_fit_file_exits_2(tmp_path):
