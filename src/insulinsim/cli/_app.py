@@ -690,9 +690,9 @@ def _load_fit(path: Path):
         raise InputError("--from-fit", str(path), "a JSON object written by `insulinsim fit`")
     try:
         return ModelFit.from_dict(raw)
+    except InputError:
+        raise
     except (KeyError, TypeError, ValueError) as e:
-        if isinstance(e, InputError):
-            raise
         raise InputError(
             "--from-fit", str(path), "a complete fit file", f"missing or bad {e}"
         ) from None
@@ -743,14 +743,14 @@ def _forecast(path, scenario, years, step_days, samples, seed, as_json, plot) ->
             str(st): None if not np.isfinite(first[st][0]) else float(first[st][0]) for st in first
         },
     }
-    t_end = staged.time.values
+    times = staged.time.values
     bands = {}
     for var in ("fasting_glucose", "glucose_2h", "hba1c"):
         if var in staged:
             vals = staged[var].values[1:][draws_ok]
             bands[var] = {
                 "units": staged[var].attrs.get("units", ""),
-                "time_years": t_end.tolist(),
+                "time_years": times.tolist(),
                 **{
                     f"p{q}": np.nanpercentile(vals, q, axis=0).tolist() for q in _FORECAST_QUANTILES
                 },

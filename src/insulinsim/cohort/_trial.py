@@ -129,6 +129,9 @@ class TrialSpec(_Strict):
         return self
 
 
+_NO_ARM = ArmSpec(name="baseline")  # the screening visit: no intervention yet
+
+
 def _arm_scenario(spec: TrialSpec, arm: ArmSpec, sex: str) -> Scenario:
     return scenario_from_dict(
         {
@@ -273,8 +276,7 @@ def run_trial(spec: TrialSpec, on_progress: Callable[[str, int, int], None] | No
             g = np.where(inside, ds.glucose_2h.values, np.nan)[:, visit]
             event[rows] = time_to_event(t[visit], f, g)
             # follow-up ends at the last visit inside the model's range
-            last = np.where(inside[:, visit], t[visit][None, :], np.nan)
-            followup[rows] = np.nanmax(np.where(np.isfinite(last), last, 0.0), axis=1)
+            followup[rows] = np.max(np.where(inside[:, visit], t[visit], 0.0), axis=1)
             status[rows] = ds.status.values.astype(str)
             if on_progress:
                 on_progress(arm.name, int(part[-1]) + 1, members.size)
@@ -306,6 +308,3 @@ def run_trial(spec: TrialSpec, on_progress: Callable[[str, int, int], None] | No
         comparisons=pd.DataFrame([dataclasses.asdict(c) for c in comps]),
         km=km,
     )
-
-
-_NO_ARM = ArmSpec(name="baseline")

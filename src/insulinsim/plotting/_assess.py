@@ -9,7 +9,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import numpy as np
 import xarray as xr
 
 from insulinsim.analysis import reference_ranges
@@ -122,4 +121,4 @@ def assessment_figures(assessment, labs, references: xr.Dataset | None = None) -
     idx = _indices(assessment)
     if idx is not None:
         figs["indices"] = idx
-    return {k: v for k, v in figs.items() if v is not None and np.size(v)}
+    return figs

@@ -368,16 +368,10 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
 
 
 @eqx.filter_jit
-def _run_chunk(params, age0, pal0, devs, therapy, times_days, st: _Static):
-    one = lambda p, a, q: _person_run(p, a, q, devs, therapy, times_days, st)  # noqa: E731
-    return jax.vmap(one)(params, age0, pal0)
-
-
-@eqx.filter_jit
-def _run_chunk_own(params, age0, pal0, devs, therapy, times_days, st: _Static):
-    """As :func:`_run_chunk` with each person's own factor deviations (person axis first)."""
+def _run_chunk(params, age0, pal0, devs, therapy, times_days, st: _Static, devs_axis=None):
+    """People of one chunk; ``devs_axis=0`` when each has their own factor deviations."""
     one = lambda p, a, q, d: _person_run(p, a, q, d, therapy, times_days, st)  # noqa: E731
-    return jax.vmap(one)(params, age0, pal0, devs)
+    return jax.vmap(one, in_axes=(0, 0, 0, devs_axis))(params, age0, pal0, devs)
 
 
 def _effects_arrays(names: tuple[str, ...]) -> Effects:
@@ -501,8 +495,7 @@ def progress(
     for lo in range(0, n, size):
         idx = np.minimum(np.arange(lo, lo + size), n - 1)  # pad the last chunk
         take = lambda x, i=idx: jnp.asarray(np.asarray(x)[i])  # noqa: E731
-        run = _run_chunk_own if per_person else _run_chunk
-        recs, err = run(
+        recs, err = _run_chunk(
             jax.tree.map(take, pop),
             take(ages),
             take(pal0),
@@ -510,6 +503,7 @@ def progress(
             jnp.asarray(therapy),
             jnp.asarray(times_days),
             st,
+            0 if per_person else None,
         )
         keep = min(size, n - lo)
         chunks.append(jax.tree.map(lambda x, k=keep: np.asarray(x)[:k], (recs, err)))
