@@ -38,7 +38,12 @@ from insulinsim.analysis._indices import (
     tg_hdl_ratio,
     tyg,
 )
-from insulinsim.analysis._organs import ORGAN_ROWS, organ_table, receptor_course
+from insulinsim.analysis._organs import (
+    ORGAN_ROWS,
+    muscle_dose_response,
+    organ_table,
+    receptor_course,
+)
 from insulinsim.analysis._population import (
     POPULATION_COLUMNS,
     POPULATION_FACTORS,
@@ -116,6 +121,7 @@ __all__ = [
     "m_value",
     "matsuda",
     "metabolic_syndrome",
+    "muscle_dose_response",
     "ogtt_indices",
     "oral_disposition_index",
     "organ_table",

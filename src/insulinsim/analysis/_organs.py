@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from insulinsim.model import glut4_response, insulin_for_glut4
-from insulinsim.parameters import Parameters
+from insulinsim.model import glut4_response, insulin_for_glut4, with_exposures
+from insulinsim.parameters import Parameters, person
 from insulinsim.physiology import gonads
 
-__all__ = ["ORGAN_ROWS", "organ_table", "receptor_course"]
+__all__ = ["ORGAN_ROWS", "muscle_dose_response", "organ_table", "receptor_course"]
 
 # (row label, unit, how it is computed from a day's result)
 ORGAN_ROWS: tuple[tuple[str, str, str], ...] = (
@@ -106,4 +106,81 @@ def receptor_course(ds: xr.Dataset, p: Parameters, probe_pmol_l: float = 600.0) 
             "insulin": ("time", one.insulin.values, {"units": "pmol/L"}),
         },
         coords={"time": ("time", t, {"units": "min"})},
+    )
+
+
+def muscle_dose_response(
+    p: Parameters,
+    surface_receptors_percent: float,
+    cytokine_exposure: float,
+    lipid_exposure_muscle: float,
+    insulin_pmol_l: np.ndarray | None = None,
+) -> xr.Dataset:
+    """The muscle's GLUT4 response across insulin levels: healthy reference vs a person.
+
+    The person is given as a years run (:func:`insulinsim.solve.progress`) records them at one
+    time: surface receptors (% of the healthy reference's, ``surface_receptors_muscle``) and the
+    inhibitor exposures (``cytokine_exposure``, ``lipid_exposure_muscle``). The healthy
+    reference is the ``healthy`` preset with no inhibitor exposure and the receptor pool of its
+    standard day, as the years model normalises against. Each insulin level is a minutes-long
+    probe (binding and signalling at steady state, the surface pool as it is).
+
+    This is the receptor-and-signalling part of the muscle's insulin resistance; the direct
+    effects of risk factors (activity, PCOS, ...) and the lean-mass share act on top of it in
+    the years model's ``sensitivity_muscle``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Over ``insulin`` (pmol/L): ``glut4_healthy`` and ``glut4_person`` (surface GLUT4, % of
+        the basal total) and ``insulin_needed`` (pmol/L the person needs for the healthy
+        response at that insulin; NaN where out of reach).
+    """
+    from insulinsim.solve import progress_reference
+
+    for name, v, lo, hi in (
+        ("surface_receptors_percent", surface_receptors_percent, 0.0, 1000.0),
+        ("cytokine_exposure", cytokine_exposure, 0.0, 1.0),
+        ("lipid_exposure_muscle", lipid_exposure_muscle, 0.0, 1.0),
+    ):
+        if not (np.isfinite(v) and lo <= v <= hi):
+            raise ValueError(f"{name} = {v!r}: allowed range [{lo:g}, {hi:g}]")
+    insulin = np.geomspace(10.0, 10_000.0, 31) if insulin_pmol_l is None else insulin_pmol_l
+    insulin = np.asarray(insulin, dtype=np.float64)
+    ref = progress_reference()
+    healthy = with_exposures(person("healthy"), 0.0, 0.0)
+    you = with_exposures(p, float(cytokine_exposure), float(lipid_exposure_muscle))
+    s_h = float(ref.surface_muscle)
+    s_p = s_h * float(surface_receptors_percent) / 100.0
+    g_h = jax.vmap(lambda i: glut4_response(i, s_h, healthy))(insulin)
+    g_p = jax.vmap(lambda i: glut4_response(i, s_p, you))(insulin)
+    need = jax.vmap(lambda t: insulin_for_glut4(t, s_p, you))(g_h)
+    coords = {"insulin": ("insulin", insulin, {"units": "pmol/L", "long_name": "probe insulin"})}
+    return xr.Dataset(
+        {
+            "glut4_healthy": (
+                "insulin",
+                np.asarray(g_h),
+                {"units": "% of basal total", "long_name": "surface GLUT4, healthy reference"},
+            ),
+            "glut4_person": (
+                "insulin",
+                np.asarray(g_p),
+                {"units": "% of basal total", "long_name": "surface GLUT4, this person"},
+            ),
+            "insulin_needed": (
+                "insulin",
+                np.asarray(need),
+                {
+                    "units": "pmol/L",
+                    "long_name": "insulin this person needs for the healthy response",
+                },
+            ),
+        },
+        coords=coords,
+        attrs={
+            "surface_receptors_percent": float(surface_receptors_percent),
+            "cytokine_exposure": float(cytokine_exposure),
+            "lipid_exposure_muscle": float(lipid_exposure_muscle),
+        },
     )

@@ -37,6 +37,7 @@ from insulinsim.model._slow import (
     Sensitivity,
     SlowState,
     Summary,
+    with_exposures,
 )
 
 __all__ = [
@@ -72,4 +73,5 @@ __all__ = [
     "insulin_for_glut4",
     "receptor_steady_state",
     "rhs",
+    "with_exposures",
 ]

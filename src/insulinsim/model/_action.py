@@ -251,8 +251,14 @@ def insulin_for_glut4(target, surface_receptors, p: Parameters, tissue: int = _M
     NaN where the target is out of reach (above the response at 1 uM insulin).
     """
 
+    low = glut4_response(1e-3, surface_receptors, p, tissue)
+    high = glut4_response(1e6, surface_receptors, p, tissue)
+    # the bisection needs a bracketed root: solve for the target clipped into reach, then
+    # report NaN where it was not
+    reach = jnp.clip(target, low, high)
+
     def residual(log_i, _):
-        return glut4_response(jnp.exp(log_i), surface_receptors, p, tissue) - target
+        return glut4_response(jnp.exp(log_i), surface_receptors, p, tissue) - reach
 
     sol = optx.root_find(
         residual,
@@ -261,5 +267,4 @@ def insulin_for_glut4(target, surface_receptors, p: Parameters, tissue: int = _M
         options={"lower": jnp.log(1e-3), "upper": jnp.log(1e6)},
         throw=False,
     )
-    reachable = glut4_response(1e6, surface_receptors, p, tissue) >= target
-    return jnp.where(reachable, jnp.exp(sol.value), jnp.nan)
+    return jnp.where(target <= high, jnp.exp(sol.value), jnp.nan)

@@ -70,6 +70,7 @@ __all__ = [
     "modifiers",
     "sensitivity",
     "slow_update",
+    "with_exposures",
 ]
 
 # what an effect can act on; multiplicative targets first, then additive ones
@@ -199,7 +200,8 @@ def modifiers(lags, effects: Effects) -> Modifiers:
     return Modifiers(jnp.concatenate([mult, lin[..., n_mult:]], -1))
 
 
-def _with_exposures(p: Parameters, cytokine, lipid) -> Parameters:
+def with_exposures(p: Parameters, cytokine, lipid) -> Parameters:
+    """``p`` with the inhibitor exposures (cytokine and ectopic lipid, 0..1) replaced."""
     q = eqx.tree_at(
         lambda q: (q.cytokine_exposure, q.lipid_exposure), p.inhibitors, (cytokine, lipid)
     )
@@ -215,8 +217,8 @@ def sensitivity(
     fitness = 1.0 + mods["physical_activity"] / pal0
     lipid_m = muscle.muscle_lipid_exposure(s.imcl, fitness, p.ectopic)
     lipid_l = liver.liver_lipid_exposure(s.liver_fat, p.ectopic)
-    pm = _with_exposures(p, cytokine, lipid_m)
-    pl = _with_exposures(p, cytokine, lipid_l)
+    pm = with_exposures(p, cytokine, lipid_m)
+    pl = with_exposures(p, cytokine, lipid_l)
     # the receptor pool settles within hours: at steady state with the day's mean insulin
     # (binding and trafficking do not feel the lipid and cytokine steps, so one solve serves both)
     cells = receptor_steady_state(s.mean_insulin, pm)
@@ -250,7 +252,7 @@ def _probe_step(response, p: Parameters, surface, tissue: int):
 def reference_signalling(p: Parameters, mean_insulin):
     """(surface_muscle, surface_liver, response_muscle, response_liver) of a person with no
     inhibitor exposure at a given mean insulin: the healthy reference's read-out."""
-    q = _with_exposures(p, 0.0, 0.0)
+    q = with_exposures(p, 0.0, 0.0)
     cells = receptor_steady_state(mean_insulin, q)
     sm = receptor.surface(*_pools(cells, _MUSCLE))
     sl = receptor.surface(*_pools(cells, _LIVER))

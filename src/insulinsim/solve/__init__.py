@@ -1,7 +1,14 @@
 """Solving: diffrax, batching over people, compilation cache (layer 5)."""
 
 from insulinsim.solve._cells import simulate_cells
-from insulinsim.solve._progress import PROGRESS_META, ProgressSettings, in_model_range, progress
+from insulinsim.solve._progress import (
+    PROGRESS_META,
+    ProgressSettings,
+    day_parameters_at,
+    in_model_range,
+    progress,
+    progress_reference,
+)
 from insulinsim.solve._simulate import (
     SolverSettings,
     StepGrid,
@@ -17,10 +24,12 @@ __all__ = [
     "ProgressSettings",
     "SolverSettings",
     "StepGrid",
+    "day_parameters_at",
     "enable_compilation_cache",
     "fixed_grid",
     "in_model_range",
     "progress",
+    "progress_reference",
     "simulate",
     "simulate_cells",
     "solve_on_grid",

@@ -43,7 +43,13 @@ from insulinsim.solve._simulate import (
     stack_people,
 )
 
-__all__ = ["ProgressSettings", "in_model_range", "progress", "reference"]
+__all__ = [
+    "ProgressSettings",
+    "day_parameters_at",
+    "in_model_range",
+    "progress",
+    "progress_reference",
+]
 
 _DAY_SAMPLE_MIN = 10.0
 _OGTT_TIMES = (0.0, 30.0, 120.0)
@@ -164,7 +170,7 @@ def _tableau():
 
 
 @functools.cache
-def reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
+def progress_reference(grid: StepGrid = StepGrid()) -> Reference:  # noqa: B008
     """The healthy person's standard day, which normalises the slow laws (FFA, lipogenic drive,
     mean insulin for the receptor pool, the signalling read-out, basal secretion)."""
     enable_compilation_cache()
@@ -201,6 +207,7 @@ class _Static(eqx.Module):
     age_reference: float = eqx.field(static=True)
     carry: bool = eqx.field(static=True)
     titration: tuple = eqx.field(static=True)
+    keep_day_parameters: bool = eqx.field(static=True, default=False)
 
 
 def _record(p0, s, mods, sens, p_day, b, ys_o, summ, intake, pal, age, ref: Reference):
@@ -359,7 +366,8 @@ def _person_run(p0: Parameters, age0, pal0, devs, therapy, times_days, st: _Stat
             st.n_sub,
             titr,
         )
-        return (s_new, y_end, jnp.maximum(err_max, err)), rec
+        out = (rec, p) if st.keep_day_parameters else rec
+        return (s_new, y_end, jnp.maximum(err_max, err)), out
 
     (_, _, err_max), recs = jax.lax.scan(
         step, (s, y_first, jnp.asarray(0.0)), jnp.arange(times_days.shape[0])
@@ -410,7 +418,8 @@ def progress(
     pal: float | np.ndarray | None = None,
     deviations: tuple[tuple[str, ...], np.ndarray] | None = None,
     pad_to: int | None = None,
-) -> xr.Dataset:
+    return_day_parameters: bool = False,
+) -> xr.Dataset | tuple[xr.Dataset, Parameters]:
     """Simulate years of a scenario for one or many people (multirate).
 
     Parameters
@@ -434,6 +443,10 @@ def progress(
     pad_to : int, optional
         Run every chunk at this many people (a fixed shape: one compiled program for chunks
         of any size); default the chunk size rounded to a power of two.
+    return_day_parameters : bool, optional
+        Also return the fast model's parameters of every step's representative day: the person
+        as they are at that time, to simulate any protocol with (:func:`simulate`, default
+        phenomenological action, which is the action the years model uses).
 
     Returns
     -------
@@ -441,6 +454,9 @@ def progress(
         ``person`` x ``time`` (years from the start) with the clinical read-outs, the slow
         state and the mechanisms (receptors, sensitivity, exposures) as variables with units;
         ``status`` per person; attrs ``scenario`` and ``step_days``.
+    Parameters
+        Only with ``return_day_parameters``: leaves with leading ``person`` x ``time`` axes
+        (pick one with :func:`day_parameters_at`).
     """
     settings = settings or ProgressSettings()
     enable_compilation_cache()
@@ -477,7 +493,7 @@ def progress(
     )
     st = _Static(
         effects=effects,
-        ref=reference(settings.grid),
+        ref=progress_reference(settings.grid),
         fast=_fast(settings.grid),
         grid=settings.grid,
         dt=dt,
@@ -486,6 +502,7 @@ def progress(
         age_reference=float(table["age"].reference) if age_index >= 0 else 0.0,
         carry=settings.carry_fast_state,
         titration=titration,
+        keep_day_parameters=bool(return_day_parameters),
     )
     pal0 = np.broadcast_to(np.asarray(scenario.pal if pal is None else pal, float), (n,))
     size = (
@@ -509,9 +526,22 @@ def progress(
         chunks.append(jax.tree.map(lambda x, k=keep: np.asarray(x)[:k], (recs, err)))
         if on_chunk is not None:
             on_chunk(lo + keep)
-    recs = {k: np.concatenate([c[0][k] for c in chunks]) for k in chunks[0][0]}
+    outs = jax.tree.map(lambda *x: np.concatenate(x), *[c[0] for c in chunks])
+    recs, days = outs if return_day_parameters else (outs, None)
     err = np.concatenate([c[1] for c in chunks])
-    return _to_dataset(recs, err, times_days / 365.25, names, scenario, settings)
+    ds = _to_dataset(recs, err, times_days / 365.25, names, scenario, settings)
+    return (ds, days) if return_day_parameters else ds
+
+
+def day_parameters_at(days: Parameters, person_index: int, step: int) -> Parameters:
+    """One person's fast-model parameters at one step of a run of :func:`progress` with
+    ``return_day_parameters=True`` (``step`` indexes the dataset's ``time``)."""
+    n_people, n_steps = np.shape(days.body.BW)
+    if not (0 <= person_index < n_people and -n_steps <= step < n_steps):
+        raise IndexError(
+            f"person {person_index}, step {step}: the run has {n_people} people and {n_steps} steps"
+        )
+    return jax.tree.map(lambda x: jnp.asarray(np.asarray(x)[person_index, step]), days)
 
 
 PROGRESS_META: dict[str, tuple[str, str]] = {
