@@ -125,6 +125,14 @@ def test_meta_lists_presets_factors_interventions_and_bounds(client):
             },
             ("testosterone_therapy", "male"),
         ),
+        (
+            "years",
+            {"age": 40, "years": 5, "sex": "male", "risks": {"pcos": 1}},
+            ("risks.pcos", "female", "male"),
+        ),
+        ("person", {"age": 40, "at_age": 90}, ("at_age", "90", "[40, 80]")),
+        ("person", {"age": 40, "at_age": 30}, ("at_age", "30", "[40, 80]")),
+        ("person", {"age": 40, "at_age": 50, "protocol": "clamp"}, ("protocol", "clamp")),
         ("day", {"people": [{"preset": "healthy"}] * 5}, ("people", "at most 4")),
         ("day", {"people": []}, ("people", "at least 1")),
         ("day", {"people": [{"preset": "alien"}]}, ("people.0.preset", "alien")),
@@ -152,12 +160,14 @@ def test_request_size_is_bounded(client):
 def test_no_endpoint_takes_a_path_and_every_bound_is_in_the_schema(client):
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {
-        "/api/meta", "/api/day", "/api/receptors", "/api/years", "/api/assess"
+        "/api/meta", "/api/day", "/api/receptors", "/api/years", "/api/person", "/api/assess"
     }  # fmt: skip
     text = json.dumps(schema["components"]).lower()
     assert "path" not in text and "file" not in text
     years = schema["components"]["schemas"]["YearsRequest"]["properties"]["years"]
     assert (years["minimum"], years["maximum"]) == BOUNDS["years"][:2]
+    at_age = schema["components"]["schemas"]["PersonRequest"]["properties"]["at_age"]
+    assert (at_age["minimum"], at_age["maximum"]) == BOUNDS["at_age"][:2]
 
 
 # ------------------------------------------------------------------ results
@@ -228,6 +238,51 @@ def test_years_with_an_intervention_shows_difference_and_evidence(client, warm):
     assert y["difference"]["glucose_2h"][-1] < 0.0
     levels = {e["evidence"] for e in y["evidence"] if e["factor"] == "exercise_training"}
     assert levels and levels <= {"trial", "observational", "experimental", "mechanistic", "claim"}
+
+
+PERSON = {
+    "preset": "healthy", "sex": "male", "age": 40, "step_days": 90,
+    "risks": {"energy_intake_excess": 600, "daily_steps": 3000},
+}  # fmt: skip
+
+
+def test_the_person_at_an_age_is_the_years_run_at_that_age(client, warm):
+    """The sliders' person: the OGTT shown at an age is the OGTT the years view staged there."""
+    r = client.post("/api/person", json={**PERSON, "at_age": 60, "protocol": "ogtt"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["insulin_action"].startswith("phenomenological")
+    at = d["at_age"]
+    assert abs(at["shown"] - 60.0) <= 90 / 365.25
+    y = client.post("/api/years", json={**PERSON, "years": 30}).json()["baseline"]
+    k = int(np.argmin(np.abs(np.array(y["series"]["age"]["values"]) - at["shown"])))
+    t = d["time_min"]
+    you = d["people"][1]
+    for minute, var in ((0.0, "fasting_glucose"), (120.0, "glucose_2h")):
+        assert you["glucose"][t.index(minute)] == pytest.approx(
+            y["series"][var]["values"][k], abs=0.1
+        ), var
+    assert at["values"]["weight"]["value"] == pytest.approx(y["series"]["weight"]["values"][k])
+    # twenty years of 600 kcal/day more: heavier than at the start
+    assert at["values"]["weight"]["value"] > y["series"]["weight"]["values"][0] + 5.0
+    dr = d["dose_response"]
+    n = len(dr["insulin_pmol_l"])
+    for key in ("glut4_healthy", "glut4_person", "insulin_needed_pmol_l"):
+        assert len(dr[key]) == n, key
+
+
+def test_risk_factors_change_the_person_shown(client, warm):
+    """Moving a slider moves the day view: the same age with and without the risk factors."""
+    base = {**PERSON, "risks": {}, "at_age": 60, "protocol": "day"}
+    plain = client.post("/api/person", json=base).json()
+    risky = client.post("/api/person", json={**PERSON, "at_age": 60, "protocol": "day"}).json()
+    w0 = plain["at_age"]["values"]["weight"]["value"]
+    w1 = risky["at_age"]["values"]["weight"]["value"]
+    assert w1 > w0 + 5.0
+    ins0, ins1 = np.mean(plain["people"][1]["insulin"]), np.mean(risky["people"][1]["insulin"])
+    assert ins1 > ins0  # heavier and less active: more insulin over the day
+    rows = {r["organ"]: r["values"] for r in risky["organ_table"]}
+    assert len(rows["muscle glucose uptake"]) == 2
 
 
 # ------------------------------------------------------------------ the CLI

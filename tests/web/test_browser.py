@@ -1,8 +1,9 @@
 """The explorer in a real browser: Debian's chromium driven by Playwright (never downloaded).
 
-Loads the page, moves a risk slider and waits for the years curves to change, switches an
-intervention on, submits the assessment form and checks the labels and the keyboard; a
-screenshot of each step is saved to tmp_path.
+Loads the page, moves a risk slider and waits for the years curves and the day view (the
+person at the age shown) to change, moves the age shown, switches an intervention on, submits
+the assessment form and checks the labels and the keyboard; a screenshot of each step is
+saved to tmp_path.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _years_curve(pg, fig="fig-y-glucose", trace=0):
 
 def test_page_loads_with_all_figures(page, tmp_path):
     for fig in ("fig-glucose", "fig-insulin", "fig-glucagon", "fig-ffa", "fig-organs",
-                "fig-rec-day", "fig-y-glucose", "fig-y-cells"):  # fmt: skip
+                "fig-dose", "fig-y-glucose", "fig-y-cells"):  # fmt: skip
         assert page.evaluate(f"document.getElementById('{fig}').data.length") > 0, fig
     assert page.locator("#organ-table table tbody tr").count() >= 8
     assert page.locator("#transitions table tbody tr").count() == 4
@@ -78,9 +79,20 @@ def test_page_loads_with_all_figures(page, tmp_path):
     page.screenshot(path=tmp_path / "01_loaded.png", full_page=True)
 
 
-def test_moving_a_slider_changes_the_years_curves(page, tmp_path):
+def _settled(pg):
+    pg.wait_for_timeout(500)  # a request sent mid-way through the key presses may follow
+    pg.wait_for_function(
+        "!/Simulating/.test(document.getElementById('years-status').textContent)"
+        " && !/Simulating/.test(document.getElementById('status').textContent)",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def test_moving_a_slider_changes_the_years_curves_and_the_day(page, tmp_path):
     before_weight = _years_curve(page, "fig-y-body")
+    before_insulin = _years_curve(page, "fig-insulin", 1)  # this person's OGTT insulin
     runs = int(page.evaluate("document.body.dataset.yearsRuns"))
+    day_runs = int(page.evaluate("document.body.dataset.dayRuns"))
     slider = page.locator("#risk-energy_intake_excess")
     slider.focus()
     for _ in range(40):  # keyboard: 40 steps of 10 kcal/day
@@ -88,15 +100,31 @@ def test_moving_a_slider_changes_the_years_curves(page, tmp_path):
     assert page.input_value("#risk-energy_intake_excess") == "400"
     assert page.text_content("#risk-energy_intake_excess-out") == "400"
     page.wait_for_function(f"document.body.dataset.yearsRuns > {runs}", timeout=TIMEOUT_MS)
-    page.wait_for_timeout(500)  # a request sent mid-way through the key presses may follow
-    page.wait_for_function(
-        "!/Simulating/.test(document.getElementById('years-status').textContent)",
-        timeout=TIMEOUT_MS,
-    )
+    page.wait_for_function(f"document.body.dataset.dayRuns > {day_runs}", timeout=TIMEOUT_MS)
+    _settled(page)
     after = _years_curve(page, "fig-y-body")  # weight (kg)
     assert after[-1] > before_weight[-1]  # more food: more weight at the end
+    # the OGTT of the person at the age shown changed with the slider too
+    assert _years_curve(page, "fig-insulin", 1) != before_insulin
+    assert "years" in page.text_content("#at-age-summary")
     page.locator("#years-heading").scroll_into_view_if_needed()
     page.screenshot(path=tmp_path / "02_slider_moved.png", full_page=True)
+
+
+def test_moving_the_age_shown_changes_the_test(page, tmp_path):
+    before = _years_curve(page, "fig-glucose", 1)
+    runs = int(page.evaluate("document.body.dataset.dayRuns"))
+    age = page.locator("#at-age")
+    age.focus()
+    for _ in range(20):
+        age.press("ArrowLeft")
+    assert page.text_content("#at-age-out") == page.input_value("#at-age")
+    page.wait_for_function(f"document.body.dataset.dayRuns > {runs}", timeout=TIMEOUT_MS)
+    _settled(page)
+    assert _years_curve(page, "fig-glucose", 1) != before
+    assert page.evaluate("document.getElementById('fig-dose').data.length") == 3
+    page.locator("#day-heading").scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "03b_age_shown_moved.png", full_page=True)
 
 
 def test_switching_an_intervention_on_shows_the_difference_and_evidence(page, tmp_path):
@@ -158,3 +186,16 @@ def test_every_control_is_labelled_and_keyboard_reachable(page, tmp_path):
     assert page.evaluate("document.getElementById('fig-rec-hyper').data.length") == 3
     page.locator("#rec-heading").scroll_into_view_if_needed()
     page.screenshot(path=tmp_path / "05_keyboard_receptors.png", full_page=False)
+
+
+def test_a_women_only_factor_switches_sex(page, tmp_path):
+    assert page.input_value("#sex") == "male"
+    runs = int(page.evaluate("document.body.dataset.yearsRuns"))
+    page.check("#risk-pcos")
+    assert page.input_value("#sex") == "female"
+    page.wait_for_function(f"document.body.dataset.yearsRuns > {runs}", timeout=TIMEOUT_MS)
+    _settled(page)
+    assert "Error" not in page.text_content("#years-status")
+    # back to male: the women-only factor is switched off
+    page.select_option("#sex", "male")
+    assert not page.is_checked("#risk-pcos")

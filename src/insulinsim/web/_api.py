@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from insulinsim.errors import InputError
 from insulinsim.parameters import PRESETS
@@ -34,6 +34,7 @@ BOUNDS: dict[str, tuple[float, float, str]] = {
     "adherence": (0.0, 1.0, "fraction"),
     "level": (0.0, 2500.0, "the intervention's unit"),
     "insulin_mu_m2_min": (10.0, 400.0, "mU/m^2/min"),
+    "at_age": (18.0, 120.0, "years (from age to age + 40)"),
 }
 
 # the risk factors a person sets on the page (age is the age field; autoimmunity is type 1)
@@ -47,6 +48,7 @@ RISK_FACTORS = (
     "sleep_duration",
     "family_history",
     "tcf7l2_risk_alleles",
+    "pcos",
     "cushings",
     "acromegaly",
 )
@@ -117,11 +119,12 @@ class InterventionIn(_Strict):
         return v
 
 
-class YearsRequest(_Strict):
+class _ScenarioIn(_Strict):
+    """A preset person under constant risk factors from an age on (years views)."""
+
     preset: Preset = "healthy"
     sex: Sex = "male"
     age: float = _b("age")
-    years: float = _b("years")
     step_days: Literal[STEP_DAYS] = Field(  # type: ignore[valid-type]
         90, description="days between representative days: 30 (accurate), 60 or 90 (fast)"
     )
@@ -130,7 +133,6 @@ class YearsRequest(_Strict):
         max_length=len(RISK_FACTORS),
         description="constant risk-factor levels in their units: " + ", ".join(RISK_FACTORS),
     )
-    interventions: list[InterventionIn] = Field(default_factory=list, max_length=MAX_INTERVENTIONS)
 
     @field_validator("risks")
     @classmethod
@@ -148,6 +150,51 @@ class YearsRequest(_Strict):
                     f"[{spec.min:g}, {spec.max:g}] {spec.unit}"
                 )
         return v
+
+    @model_validator(mode="after")
+    def _sex_specific(self):
+        table = effects_table()
+        for name, level in self.risks.items():
+            if level != table[name].reference and table[name].sex not in ("any", self.sex):
+                raise ValueError(
+                    f"risks.{name} applies to sex={table[name].sex}, the person is {self.sex}"
+                )
+        return self
+
+    def key(self) -> tuple:
+        """The cache key of the years run behind this request (a factor of the other sex,
+        left at its no-effect level, is dropped: the page sends every slider)."""
+        table = effects_table()
+        risks = tuple(
+            sorted(
+                (k, float(v))
+                for k, v in self.risks.items()
+                if table[k].sex in ("any", self.sex) or v != table[k].reference
+            )
+        )
+        return self.preset, self.sex, float(self.age), float(self.step_days), risks
+
+
+class YearsRequest(_ScenarioIn):
+    years: float = _b("years")
+    interventions: list[InterventionIn] = Field(default_factory=list, max_length=MAX_INTERVENTIONS)
+
+
+class PersonRequest(_ScenarioIn):
+    at_age: float = _b("at_age")
+    protocol: Literal["ogtt", "day"] = Field(
+        "ogtt", description="a 75-g OGTT (3 h) or a standard day of three meals (24 h)"
+    )
+
+    @model_validator(mode="after")
+    def _within_the_run(self):
+        hi = self.age + _sim.HORIZON_YEARS
+        if not self.age <= self.at_age <= hi:
+            raise ValueError(
+                f"at_age = {self.at_age:g} outside the allowed range [{self.age:g}, {hi:g}] "
+                f"years (from age to age + {_sim.HORIZON_YEARS:g})"
+            )
+        return self
 
 
 _LabText = Annotated[str | None, Field(None, max_length=200)]
@@ -265,17 +312,18 @@ async def years(req: YearsRequest) -> dict:
                 },
             )
         ivs.append((iv.name, float(start), float(iv.adherence), float(iv.level)))
-    risks = tuple(sorted((k, float(v)) for k, v in req.risks.items()))
+    preset, sex, age, step_days, risks = req.key()
     return await _run(
-        _sim.years_view,
-        req.preset,
-        req.sex,
-        float(req.age),
-        float(req.years),
-        float(req.step_days),
-        risks,
-        tuple(ivs),
+        _sim.years_view, preset, sex, age, float(req.years), step_days, risks, tuple(ivs)
     )
+
+
+@router.post(
+    "/person",
+    summary="This person at an age of the years run: an OGTT or a day, organs, dose-response",
+)
+async def person_at_age(req: PersonRequest) -> dict:
+    return await _run(_sim.person_view, *req.key(), float(req.at_age), req.protocol)
 
 
 def _assess(req: AssessRequest) -> dict:

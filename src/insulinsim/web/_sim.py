@@ -1,14 +1,21 @@
 """The simulations behind the explorer, with fixed shapes so that each compiles once.
 
-Every request of one kind reuses one compiled program: the meal/OGTT views always simulate
-``MAX_PEOPLE`` people (the list is padded), the years view always runs ``HORIZON_YEARS`` years
-at the chosen step and is cut to the years asked for (the model is causal, so the first years
-do not depend on the later ones), and the receptor experiment always lasts the same days.
-Results are cached by request in a small LRU so that re-plotting costs nothing.
+Every request of one kind reuses one compiled program: the meal/OGTT views of presets always
+simulate ``MAX_PEOPLE`` people (the list is padded), a years run always lasts ``HORIZON_YEARS``
+years at the chosen step and is cut to the years asked for (the model is causal, so the first
+years do not depend on the later ones), and the receptor experiment always lasts the same days.
+
+A years run also keeps the fast model's parameters of every step, so "this person at age X"
+(the sliders' person) is a lookup in the run the years view already made: the OGTT, the day,
+the organ table and the receptor dose-response at that age are simulated from those
+parameters with the years model's own (phenomenological) insulin action, and the OGTT read
+there is the OGTT the years view recorded. Results are cached by request so that re-plotting
+costs nothing.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 import threading
@@ -17,6 +24,7 @@ import numpy as np
 
 from insulinsim import protocols as P
 from insulinsim.analysis import (
+    muscle_dose_response,
     organ_table,
     receptor_course,
     stage_trajectory,
@@ -31,6 +39,7 @@ __all__ = [
     "RECEPTOR_DAYS",
     "RECEPTOR_RECOVERY_DAYS",
     "day_view",
+    "person_view",
     "receptor_view",
     "warm_up",
     "years_view",
@@ -91,6 +100,45 @@ def _f(x) -> list[float | None]:
     return [float(v) if math.isfinite(v) else None for v in arr]
 
 
+def _day_json(ds, names: list[str], params: list, protocol: str) -> dict:
+    """Curves per person, their units and (for a day) the organ table, for the page."""
+    mech = "receptors_muscle" in ds
+    out = {"protocol": protocol, "time_min": _f(ds.time.values), "people": []}
+    for k, name in enumerate(names):
+        one = ds.isel(person=k)
+        out["people"].append(
+            {
+                "name": name,
+                "status": str(one.status.values),
+                "glucose": _f(one.glucose.values),
+                "insulin": _f(one.insulin.values),
+                "glucagon": _f(one.glucagon.values),
+                "ffa": _f(one.ffa.values),
+                "uptake": {organ: _f(one[var].values) for organ, var in UPTAKE.items()},
+                "receptors_muscle": _f(one.receptors_muscle.values) if mech else None,
+                "glut4_muscle": _f(one.glut4_muscle.values) if mech else None,
+            }
+        )
+    out["units"] = {
+        "time_min": "min",
+        "glucose": "mg/dL",
+        "insulin": "pmol/L",
+        "glucagon": str(ds.glucagon.attrs.get("units", "ng/L")),
+        "ffa": str(ds.ffa.attrs.get("units", "umol/L")),
+        "uptake": "mg/kg/min",
+    }
+    if mech:
+        out["units"]["receptors_muscle"] = str(ds.receptors_muscle.attrs.get("units", "%"))
+        out["units"]["glut4_muscle"] = str(ds.glut4_muscle.attrs.get("units", ""))
+    out["insulin_action"] = "mechanistic" if mech else "phenomenological (the years model's)"
+    table = organ_table(ds.isel(person=slice(0, len(names))), params)
+    out["organ_table"] = [
+        {"organ": o, "unit": u, "values": _f([table.loc[(o, u), n] for n in names])}
+        for o, u in table.index
+    ]
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def day_view(people: tuple[tuple[str, str], ...], protocol: str) -> dict:
     """An OGTT or a standard day (mechanistic insulin action) of up to ``MAX_PEOPLE`` people.
@@ -110,38 +158,7 @@ def day_view(people: tuple[tuple[str, str], ...], protocol: str) -> dict:
     proto = P.ogtt() if protocol == "ogtt" else P.standard_day()
     with _lock:
         ds = simulate(padded, proto, names=labels, action=Mechanistic())
-    out = {"protocol": protocol, "time_min": _f(ds.time.values), "people": []}
-    for k, name in enumerate(names):
-        one = ds.isel(person=k)
-        out["people"].append(
-            {
-                "name": name,
-                "status": str(one.status.values),
-                "glucose": _f(one.glucose.values),
-                "insulin": _f(one.insulin.values),
-                "glucagon": _f(one.glucagon.values),
-                "ffa": _f(one.ffa.values),
-                "uptake": {organ: _f(one[var].values) for organ, var in UPTAKE.items()},
-                "receptors_muscle": _f(one.receptors_muscle.values),
-                "glut4_muscle": _f(one.glut4_muscle.values),
-            }
-        )
-    out["units"] = {
-        "time_min": "min",
-        "glucose": "mg/dL",
-        "insulin": "pmol/L",
-        "glucagon": str(ds.glucagon.attrs.get("units", "ng/L")),
-        "ffa": str(ds.ffa.attrs.get("units", "umol/L")),
-        "uptake": "mg/kg/min",
-        "receptors_muscle": str(ds.receptors_muscle.attrs.get("units", "%")),
-        "glut4_muscle": str(ds.glut4_muscle.attrs.get("units", "")),
-    }
-    table = organ_table(ds.isel(person=slice(0, len(names))), params)
-    out["organ_table"] = [
-        {"organ": o, "unit": u, "values": _f([table.loc[(o, u), n] for n in names])}
-        for o, u in table.index
-    ]
-    return out
+    return _day_json(ds, names, params, protocol)
 
 
 @functools.lru_cache(maxsize=32)
@@ -187,19 +204,52 @@ def _scenario(preset, sex, age, risks, interventions, name):
     return P.scenario_from_dict(raw, "years")
 
 
-def _run_years(sc, step_days: float, years: float):
-    from insulinsim.solve import ProgressSettings, in_model_range, progress
+_RUNS: collections.OrderedDict = collections.OrderedDict()
+_RUNS_KEPT = 16
 
+
+def _horizon_run(preset, sex, age, step_days, risks, interventions, name):
+    """A ``HORIZON_YEARS`` run with every step's day parameters (cached; one at a time).
+
+    The check and the run are under the simulation lock, so two requests for the same run
+    (the years view and the person view of one slider move) compute it once.
+    """
+    from insulinsim.solve import ProgressSettings, progress
+
+    key = (preset, sex, age, step_days, risks, interventions)
     with _lock:
-        ds = progress(
-            P.scenario_person(sc), sc, names=[sc.name], settings=ProgressSettings(step_days)
+        if key in _RUNS:
+            _RUNS.move_to_end(key)
+            return _RUNS[key]
+        sc = _scenario(preset, sex, age, risks, interventions, name)
+        ds, days = progress(
+            P.scenario_person(sc),
+            sc,
+            names=[sc.name],
+            settings=ProgressSettings(step_days),
+            return_day_parameters=True,
         )
-    ds = ds.isel(time=ds.time.values <= years + 1e-9)
+        _RUNS[key] = (sc, ds, days)
+        while len(_RUNS) > _RUNS_KEPT:
+            _RUNS.popitem(last=False)
+        return _RUNS[key]
+
+
+def _valid_steps(ds) -> int:
+    """How many leading steps stay in the model's range."""
+    from insulinsim.solve import in_model_range
+
     ok = in_model_range(ds.fasting_glucose.values[0], ds.glucose_2h.values[0])
+    return int(ok.size if ok.all() else np.argmax(~ok))
+
+
+def _run_years(sc, ds, years: float):
+    ds = ds.isel(time=ds.time.values <= years + 1e-9)
+    n_ok = _valid_steps(ds)
     cut = None
-    if not ok.all():  # staging stops where the solve left the model's range
-        cut = float(ds.time.values[int(np.argmax(~ok))])
-        ds = ds.isel(time=slice(0, max(int(np.argmax(~ok)), 1)))
+    if n_ok < ds.time.size:  # staging stops where the solve left the model's range
+        cut = float(ds.time.values[n_ok])
+        ds = ds.isel(time=slice(0, max(n_ok, 1)))
     staged = stage_trajectory(ds, [sc.sex == "male"])
     return staged, cut
 
@@ -246,14 +296,18 @@ def years_view(
 
     ``interventions`` are (name, start in years from the start, adherence, level).
     """
-    base_sc = _scenario(preset, sex, age, risks, (), "without interventions")
-    base, cut = _run_years(base_sc, step_days, years)
+    base_sc, base_ds, _ = _horizon_run(
+        preset, sex, age, step_days, risks, (), "without interventions"
+    )
+    base, cut = _run_years(base_sc, base_ds, years)
     out = {"baseline": _trajectory(base, cut), "with_interventions": None, "difference": None}
     evidence_sc = base_sc
     if interventions:
-        sc = _scenario(preset, sex, age, risks, interventions, "with interventions")
+        sc, treated_ds, _ = _horizon_run(
+            preset, sex, age, step_days, risks, interventions, "with interventions"
+        )
         evidence_sc = sc
-        treated, cut2 = _run_years(sc, step_days, years)
+        treated, cut2 = _run_years(sc, treated_ds, years)
         out["with_interventions"] = _trajectory(treated, cut2)
         n = min(base.time.size, treated.time.size)
         out["difference"] = {
@@ -271,6 +325,91 @@ def years_view(
     return out
 
 
+# what the person view reports of the years run at the age shown
+_AT_AGE_VARS = (
+    "fasting_glucose",
+    "glucose_2h",
+    "fasting_insulin",
+    "hba1c",
+    "weight",
+    "bmi",
+    "visceral_fat",
+    "liver_fat",
+    "surface_receptors_muscle",
+    "sensitivity_muscle",
+    "sensitivity_liver",
+    "beta_mass",
+    "beta_function",
+)
+
+
+@functools.lru_cache(maxsize=64)
+def person_view(
+    preset: str,
+    sex: str,
+    age: float,
+    step_days: float,
+    risks: tuple[tuple[str, float], ...],
+    at_age: float,
+    protocol: str,
+) -> dict:
+    """This person at ``at_age`` (the preset under constant risk factors from ``age``) next to
+    the healthy preset: an OGTT or a day, the organ table and the muscle's dose-response.
+
+    The age shown is the step of the years run nearest ``at_age``, and no later than the last
+    step in the model's range (``note`` says so when it had to move).
+    """
+    from insulinsim import simulate
+    from insulinsim.solve import day_parameters_at
+
+    if not age <= at_age <= age + HORIZON_YEARS:
+        raise InputError("at_age", at_age, f"{age:g} to {age + HORIZON_YEARS:g} years")
+    sc, ds, days = _horizon_run(preset, sex, age, step_days, risks, (), "without interventions")
+    n_ok = _valid_steps(ds)
+    if n_ok == 0:
+        raise InputError("preset", preset, "a person whose first day is in the model's range")
+    want = round((at_age - age) * 365.25 / step_days)
+    k = min(want, n_ok - 1)
+    shown = float(ds.age.values[0, k])
+    name = f"{preset} ({sex}) at {shown:.1f} y"
+    p_k = day_parameters_at(days, 0, k)
+    healthy = _person("healthy", sex)
+    proto = P.ogtt() if protocol == "ogtt" else P.standard_day()
+    with _lock:
+        out_ds = simulate([healthy, p_k], proto, names=[f"healthy ({sex})", name])
+    out = _day_json(out_ds, [f"healthy ({sex})", name], [healthy, p_k], protocol)
+    at = ds.isel(person=0, time=k)
+    dr = muscle_dose_response(
+        P.scenario_person(sc),
+        float(at.surface_receptors_muscle),
+        float(at.cytokine_exposure),
+        float(at.lipid_exposure_muscle),
+    )
+    out["dose_response"] = {
+        "insulin_pmol_l": _f(dr.insulin.values),
+        "glut4_healthy": _f(dr.glut4_healthy.values),
+        "glut4_person": _f(dr.glut4_person.values),
+        "insulin_needed_pmol_l": _f(dr.insulin_needed.values),
+        "units": {"glut4": "% of the basal total (surface GLUT4)", "insulin": "pmol/L"},
+    }
+    out["at_age"] = {
+        "asked": at_age,
+        "shown": shown,
+        "years_from_start": float(ds.time.values[k]),
+        "values": {
+            v: {"value": float(at[v]), "units": str(ds[v].attrs.get("units", ""))}
+            for v in _AT_AGE_VARS
+        },
+    }
+    out["note"] = (
+        f"the run leaves the model's range at {float(ds.age.values[0, n_ok]):.1f} y; "
+        f"showing the last age in range"
+        if want > k and n_ok < ds.time.size
+        else ""
+    )
+    return out
+
+
 def warm_up(log=print) -> None:
     """Compile (or load from the persistent cache) every program the explorer uses."""
     import time
@@ -282,6 +421,8 @@ def warm_up(log=print) -> None:
         ("OGTT", lambda: day_view((("healthy", "male"), ("insulin_resistant", "male")), "ogtt")),
         ("day", lambda: day_view((("healthy", "male"), ("insulin_resistant", "male")), "day")),
         ("years", lambda: years_view("healthy", "male", 40.0, 20.0, 90.0, (), ())),
+        ("OGTT at an age", lambda: person_view("healthy", "male", 40.0, 90.0, (), 60.0, "ogtt")),
+        ("day at an age", lambda: person_view("healthy", "male", 40.0, 90.0, (), 60.0, "day")),
         ("receptors", lambda: receptor_view("insulin_resistant", "male", 100.0)),
     ):
         t0 = time.perf_counter()

@@ -76,21 +76,43 @@ function person() {
 }
 
 // ------------------------------------------------------------------ (a) a test or a day
-async function updateDay() {
+function scenarioBody() {
   const p = person();
-  const people = p.preset === "healthy" && p.sex === "male" ? [p] : [{ preset: "healthy", sex: "male" }, p];
+  return { preset: p.preset, sex: p.sex, age: Number($("age").value), step_days: Number($("step-days").value), risks: riskLevels() };
+}
+
+function syncAtAge() {
+  const age = Number($("age").value), years = Number($("years").value), el = $("at-age");
+  const wasEnd = Number(el.value) >= Number(el.max);
+  el.min = age; el.max = age + years;
+  if (wasEnd || Number(el.value) < age || Number(el.value) > age + years) el.value = age + years;
+  $("at-age-out").value = el.value;
+}
+
+let dayTimer = null;
+let daySeq = 0;
+function scheduleDay() {
+  clearTimeout(dayTimer);
+  dayTimer = setTimeout(updateDay, 350);
+}
+
+async function updateDay() {
+  syncAtAge();
+  const body = Object.assign(scenarioBody(), { at_age: Number($("at-age").value) });
   const protocol = $("protocol").value;
-  setStatus("Simulating the " + (protocol === "ogtt" ? "OGTT" : "day") + "…");
+  const seq = ++daySeq;
+  setStatus("Simulating the " + (protocol === "ogtt" ? "OGTT" : "day") + " at age " + body.at_age + "…");
   try {
     const [day, organs] = await Promise.all([
-      api("day", { people, protocol }),
-      protocol === "day" ? null : api("day", { people, protocol: "day" }),
+      api("person", Object.assign({}, body, { protocol })),
+      protocol === "day" ? null : api("person", Object.assign({}, body, { protocol: "day" })),
     ]);
+    if (seq !== daySeq) return;  // a newer request is on its way
     state.day = day; state.organs = organs || day;
-    drawDay(); drawOrgans();
-    setStatus("Ready.");
+    drawDay(); drawOrgans(); drawDose();
+    setStatus(day.note ? "Ready: " + day.note + "." : "Ready.");
     mark("day");
-  } catch (e) { setStatus("Error: " + e.message); }
+  } catch (e) { if (seq === daySeq) setStatus("Error: " + e.message); }
 }
 
 function drawDay() {
@@ -110,29 +132,42 @@ function drawDay() {
   const organs = Object.keys(last.uptake);
   const traces = organs.map((o, k) => ({ x: t, y: last.uptake[o], name: o, mode: "lines", line: { color: OKABE_ITO[k], width: 2, dash: o.startsWith("liver") ? "dash" : "solid" } }));
   Plotly.react("fig-organs", traces, layout("Glucose disposal by organ (liver: production) — " + last.name, xt, d.units.uptake), PLOT_CONFIG);
-  const rec = [];
-  d.people.forEach((p, k) => {
-    rec.push({ x: t, y: p.receptors_muscle, name: p.name + ": surface receptors", line: { color: OKABE_ITO[k] } });
-    rec.push({ x: t, y: p.glut4_muscle, name: p.name + ": surface GLUT4", yaxis: "y2", line: { color: OKABE_ITO[k], dash: "dot" } });
-  });
-  Plotly.react("fig-rec-day", rec, layout("Muscle: surface receptors and GLUT4 during the " + (hours ? "day" : "OGTT"), xt, "surface receptors (" + d.units.receptors_muscle + ")",
-    { yaxis2: { title: { text: "surface GLUT4 (" + d.units.glut4_muscle + ")" }, overlaying: "y", side: "right" } }), PLOT_CONFIG);
+  const keys = ["glucose", "insulin", "glucagon", "ffa"];
   const header = [xt];
   d.people.forEach((p) => {
-    ["glucose", "insulin", "glucagon", "ffa", "receptors_muscle", "glut4_muscle"].forEach((k) => header.push(p.name + " " + k + " (" + d.units[k] + ")"));
+    keys.forEach((k) => header.push(p.name + " " + k + " (" + d.units[k] + ")"));
     organs.forEach((o) => header.push(p.name + " " + o + " (" + d.units.uptake + ")"));
   });
   const rows = t.map((x, j) => {
     const r = [x];
     d.people.forEach((p) => {
-      ["glucose", "insulin", "glucagon", "ffa", "receptors_muscle", "glut4_muscle"].forEach((k) => r.push(p[k][j]));
+      keys.forEach((k) => r.push(p[k][j]));
       organs.forEach((o) => r.push(p.uptake[o][j]));
     });
     return r;
   });
   csvLink("csv-day", header, rows, "insulinsim_" + d.protocol + ".csv");
-  csvLink("csv-rec-day", header.slice(0, 1).concat(header.filter((h) => /receptors|GLUT4|glut4/.test(h))),
-    rows.map((r) => [r[0]].concat(r.filter((_, i) => /receptors|glut4/.test(header[i])))), "insulinsim_receptors_" + d.protocol + ".csv");
+}
+
+// ------------------------------------------------------------------ (b) receptors at the age shown
+function drawDose() {
+  const d = state.day, r = d.dose_response, at = d.at_age.values;
+  const name = d.people[d.people.length - 1].name;
+  const traces = [
+    { x: r.insulin_pmol_l, y: r.glut4_healthy, name: "healthy reference", line: { color: OKABE_ITO[0], width: 2, dash: "dot" } },
+    { x: r.insulin_pmol_l, y: r.glut4_person, name: name, line: { color: OKABE_ITO[1], width: 2 } },
+    { x: r.insulin_pmol_l, y: r.insulin_needed_pmol_l, name: "insulin " + name + " needs for the healthy response", yaxis: "y2", line: { color: OKABE_ITO[2], width: 2, dash: "dash" } },
+  ];
+  const title = "Muscle GLUT4 vs insulin: surface receptors " + at.surface_receptors_muscle.value.toFixed(0) + " % of healthy";
+  Plotly.react("fig-dose", traces, layout(title, "insulin (pmol/L)", "surface GLUT4 (" + r.units.glut4 + ")",
+    { xaxis: { type: "log", title: { text: "insulin (pmol/L)" } }, yaxis2: { type: "log", title: { text: "insulin needed (pmol/L)" }, overlaying: "y", side: "right" } }), PLOT_CONFIG);
+  csvLink("csv-dose", ["insulin (pmol/L)", "healthy surface GLUT4 (%)", name + " surface GLUT4 (%)", "insulin needed (pmol/L)"],
+    r.insulin_pmol_l.map((x, j) => [x, r.glut4_healthy[j], r.glut4_person[j], r.insulin_needed_pmol_l[j]]));
+  const v = d.at_age.values;
+  const f = (k, n) => (v[k].value === null ? "–" : Number(v[k].value).toFixed(n)) + " " + v[k].units;
+  $("at-age-summary").textContent = "At " + d.at_age.shown.toFixed(1) + " years: weight " + f("weight", 1) + ", BMI " + f("bmi", 1) +
+    ", fasting glucose " + f("fasting_glucose", 0) + ", 2-h glucose " + f("glucose_2h", 0) + ", HbA1c " + f("hba1c", 1) +
+    ", muscle insulin sensitivity " + f("sensitivity_muscle", 2) + ", beta-cell mass " + f("beta_mass", 0) + ".";
 }
 
 // ------------------------------------------------------------------ (b) receptor experiment
@@ -199,6 +234,8 @@ function interventions() {
   return out;
 }
 
+function scheduleBoth() { scheduleYears(); scheduleDay(); }
+
 let yearsTimer = null;
 let yearsSeq = 0;
 function scheduleYears() {
@@ -207,13 +244,12 @@ function scheduleYears() {
 }
 
 async function updateYears() {
-  const p = person();
   const age = Number($("age").value), years = Number($("years").value);
   const ivAge = $("iv-age");
   ivAge.min = age; ivAge.max = age + years;
   if (Number(ivAge.value) < age || Number(ivAge.value) > age + years) ivAge.value = Math.round(age + years / 3);
   $("iv-age-out").value = ivAge.value;
-  const body = { preset: p.preset, sex: p.sex, age, years, step_days: Number($("step-days").value), risks: riskLevels(), interventions: interventions() };
+  const body = Object.assign(scenarioBody(), { years, interventions: interventions() });
   const seq = ++yearsSeq;
   $("years-status").textContent = "Simulating " + years + " years…";
   try {
@@ -367,14 +403,20 @@ async function init() {
     if (r.max === 1 && r.min === 0 && /indicator/.test(r.unit)) {
       div.innerHTML = "<label for='" + id + "'>" + escapeHtml(r.description.split(" (")[0]) + "</label> <input type='checkbox' id='" + id + "' name='" + r.name + "'>";
       box.appendChild(div);
-      $(id).addEventListener("change", scheduleYears);
+      $(id).addEventListener("change", scheduleBoth);
+      if (r.sex !== "any") {
+        $(id).dataset.sex = r.sex;
+        $(id).addEventListener("change", () => {
+          if ($(id).checked && $("sex").value !== r.sex) { $("sex").value = r.sex; $("sex").dispatchEvent(new Event("change")); }
+        });
+      }
       return;
     }
     const [label, step] = RISK_LABELS[r.name] || [r.description, 1];
     div.innerHTML = "<label for='" + id + "'>" + escapeHtml(label) + ": <output id='" + id + "-out' for='" + id + "'>" + r.reference + "</output> " + escapeHtml(r.unit) + "</label>" +
       "<input type='range' id='" + id + "' name='" + r.name + "' min='" + r.min + "' max='" + (r.name === "energy_intake_excess" ? 1000 : r.max) + "' step='" + step + "' value='" + r.reference + "' title='" + escapeHtml(r.description) + "'>";
     box.appendChild(div);
-    bindOutput(id, scheduleYears);
+    bindOutput(id, scheduleBoth);
   });
   const ivs = $("iv-list");
   m.interventions.forEach((iv, k) => {
@@ -385,28 +427,34 @@ async function init() {
     div.innerHTML = "<input type='checkbox' id='" + id + "' value='" + iv.name + "'> <label for='" + id + "'>" + escapeHtml(iv.description) + (iv.sex !== "any" ? " (" + iv.sex + " only)" : "") + "</label>" +
       " <label for='iv-level-" + iv.name + "' class='small'>level (" + escapeHtml(iv.unit.split(" (")[0]) + ")</label> <input type='number' class='level' id='iv-level-" + iv.name + "' min='" + iv.min + "' max='" + iv.max + "' step='any' value='" + lvl + "'>";
     ivs.appendChild(div);
+    if (iv.sex !== "any") {
+      $(id).dataset.sex = iv.sex;
+      $(id).addEventListener("change", () => {
+        if ($(id).checked && $("sex").value !== iv.sex) { $("sex").value = iv.sex; $("sex").dispatchEvent(new Event("change")); }
+      });
+    }
     $(id).addEventListener("change", scheduleYears);
     $("iv-level-" + iv.name).addEventListener("change", scheduleYears);
   });
-  bindOutput("age", scheduleYears);
-  bindOutput("years", scheduleYears);
+  bindOutput("age", scheduleBoth);
+  bindOutput("years", scheduleBoth);
+  bindOutput("at-age", scheduleDay);
   bindOutput("iv-age", scheduleYears);
   bindOutput("iv-adherence", scheduleYears);
   bindOutput("hyper-insulin");
-  $("step-days").addEventListener("change", scheduleYears);
-  $("preset").addEventListener("change", () => { updateDay(); scheduleYears(); });
+  $("step-days").addEventListener("change", scheduleBoth);
+  $("preset").addEventListener("change", scheduleBoth);
   $("sex").addEventListener("change", () => {
-    if ($("sex").value === "male") $("pcos").checked = false;
-    $("iv-testosterone_therapy").disabled = $("sex").value !== "male";
-    if ($("sex").value !== "male") $("iv-testosterone_therapy").checked = false;
-    updateDay(); scheduleYears();
-  });
-  $("pcos").addEventListener("change", () => {
-    if ($("pcos").checked && $("sex").value !== "female") { $("sex").value = "female"; $("sex").dispatchEvent(new Event("change")); }
+    // a sex-specific factor or intervention is off for the other sex
+    document.querySelectorAll("#risk-sliders input[data-sex], #iv-list input[data-sex]").forEach((el) => {
+      if (el.dataset.sex !== $("sex").value) el.checked = false;
+    });
+    scheduleBoth();
   });
   $("protocol").addEventListener("change", updateDay);
   $("run-hyper").addEventListener("click", runHyper);
   $("assess-form").addEventListener("submit", submitAssess);
+  syncAtAge();
   await Promise.all([updateDay(), updateYears()]);
 }
 
