@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from insulinsim.web import plotly_js_path
 from insulinsim.web._api import BOUNDS, MAX_BODY_BYTES
+from insulinsim.web._app import DOCS_ASSETS
 
 STATIC = resources.files("insulinsim.web") / "static"
 
@@ -38,6 +39,22 @@ def test_page_and_assets_are_served_without_internet(client):
         text = (STATIC / name).read_text(encoding="utf-8")
         assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", text), name
         assert "cdn" not in text.lower(), name
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_are_served_without_internet(client, path):
+    """/docs and /redoc load their files from this server (fastapi-offline), not a CDN."""
+    docs = client.get(path)
+    assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+    urls = re.findall(r"(?:src|href|url)\s*[:=]\s*['\"]([^'\"]+)['\"]", docs.text)
+    assert urls, docs.text
+    assert not [u for u in urls if re.match(r"(https?:)?//", u)], urls
+    assets = [u for u in urls if u.startswith(DOCS_ASSETS)]
+    assert assets, urls
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200 and len(r.content) > 500, asset
+    assert client.get("/favicon.ico").status_code == 204
 
 
 class _Controls(HTMLParser):

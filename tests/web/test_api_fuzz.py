@@ -1,7 +1,7 @@
 """Property-based fuzzing of the explorer's API from its OpenAPI schema (schemathesis):
 valid and invalid requests alike never get a 5xx, and every 4xx carries a message.
 
-The request layer (validation, bounds, error messages, assessment) runs for real; the three
+The request layer (validation, bounds, error messages, assessment) runs for real; the four
 simulations are replaced by stubs that record their arguments, because each new step size
 compiles a new program (minutes) and each valid years request simulates 2 x 40 years. The real
 simulations are exercised by test_api.py and test_browser.py.
@@ -41,9 +41,12 @@ def _summary():
     mp = pytest.MonkeyPatch()
     mp.setattr(_sim, "day_view", lambda people, protocol: {"people": list(people)})
     mp.setattr(_sim, "receptor_view", lambda *a: {"args": list(a)})
-    mp.setattr(
-        _sim, "years_view", lambda *a: {"args": [list(x) if isinstance(x, tuple) else x for x in a]}
-    )
+
+    def record(*a):
+        return {"args": [list(x) if isinstance(x, tuple) else x for x in a]}
+
+    mp.setattr(_sim, "years_view", record)
+    mp.setattr(_sim, "person_view", record)
     yield
     mp.undo()
     total = sum(SEEN.values())

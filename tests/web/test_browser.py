@@ -54,7 +54,8 @@ def page(browser, live_server):
     pg.route(lambda url: not url.startswith(live_server), guard)
     pg.goto(live_server + "/")
     pg.wait_for_function(
-        "document.body.dataset.dayRuns >= 1 && document.body.dataset.yearsRuns >= 1",
+        "document.body.dataset.dayRuns >= 1 && document.body.dataset.yearsRuns >= 1"
+        " && (document.body.dataset.hyperRuns || 0) >= 1",
         timeout=TIMEOUT_MS,
     )
     yield pg
@@ -199,3 +200,20 @@ def test_a_women_only_factor_switches_sex(page, tmp_path):
     # back to male: the women-only factor is switched off
     page.select_option("#sex", "male")
     assert not page.is_checked("#risk-pcos")
+
+
+def test_the_api_docs_render_offline(browser, live_server, tmp_path):
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = ctx.new_page()
+    external = []
+    pg.route(
+        lambda url: not url.startswith(live_server),
+        lambda r: (external.append(r.request.url), r.abort()),
+    )
+    pg.goto(live_server + "/docs")
+    pg.wait_for_selector(".swagger-ui .opblock", timeout=TIMEOUT_MS)
+    assert "insulinsim explorer" in pg.inner_text(".swagger-ui .info")
+    assert pg.locator(".swagger-ui .opblock").count() >= 6
+    pg.screenshot(path=tmp_path / "06_api_docs.png", full_page=False)
+    ctx.close()
+    assert not [u for u in external if not u.startswith(("blob:", "data:"))], external

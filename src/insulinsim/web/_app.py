@@ -1,5 +1,6 @@
 """The FastAPI app of the explorer: the static page, plotly.js from the installed plotly
-package (no CDN: the page works offline) and the JSON API of :mod:`insulinsim.web._api`."""
+package, Swagger UI and ReDoc from the installed fastapi-offline package (no CDN: the page,
+``/docs`` and ``/redoc`` work offline) and the JSON API of :mod:`insulinsim.web._api`."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from insulinsim import __version__
 from insulinsim.web import _api
 
-__all__ = ["create_app", "plotly_js_path"]
+__all__ = ["DOCS_ASSETS", "create_app", "plotly_js_path"]
+
+DOCS_ASSETS = "/vendor/docs"  # where fastapi-offline serves Swagger UI's and ReDoc's files
 
 _STATIC = Path(str(resources.files("insulinsim.web") / "static"))
 
@@ -126,7 +130,8 @@ def create_app(*, warm: bool = False) -> FastAPI:
             threading.Thread(target=_sim_warm, name="explorer-warm-up", daemon=True).start()
         yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="insulinsim explorer",
         version=__version__,
         description=(
@@ -169,6 +174,10 @@ def create_app(*, warm: bool = False) -> FastAPI:
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js():
         return FileResponse(plotly_js_path(), media_type="text/javascript")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return Response(status_code=204)
 
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_middleware(_BodyLimitMiddleware)

@@ -159,8 +159,10 @@ function drawDose() {
     { x: r.insulin_pmol_l, y: r.insulin_needed_pmol_l, name: "insulin " + name + " needs for the healthy response", yaxis: "y2", line: { color: OKABE_ITO[2], width: 2, dash: "dash" } },
   ];
   const title = "Muscle GLUT4 vs insulin: surface receptors " + at.surface_receptors_muscle.value.toFixed(0) + " % of healthy";
-  Plotly.react("fig-dose", traces, layout(title, "insulin (pmol/L)", "surface GLUT4 (" + r.units.glut4 + ")",
-    { xaxis: { type: "log", title: { text: "insulin (pmol/L)" } }, yaxis2: { type: "log", title: { text: "insulin needed (pmol/L)" }, overlaying: "y", side: "right" } }), PLOT_CONFIG);
+  Plotly.react("fig-dose", traces, layout(title, "insulin (pmol/L)", "surface GLUT4 (% of basal total)",
+    { margin: { l: 60, r: 70, t: 40, b: 45 }, legend: { orientation: "h", y: -0.3 },
+      xaxis: { type: "log", title: { text: "insulin (pmol/L)" } },
+      yaxis2: { type: "log", title: { text: "insulin needed (pmol/L)" }, overlaying: "y", side: "right", showgrid: false } }), PLOT_CONFIG);
   csvLink("csv-dose", ["insulin (pmol/L)", "healthy surface GLUT4 (%)", name + " surface GLUT4 (%)", "insulin needed (pmol/L)"],
     r.insulin_pmol_l.map((x, j) => [x, r.glut4_healthy[j], r.glut4_person[j], r.insulin_needed_pmol_l[j]]));
   const v = d.at_age.values;
@@ -456,6 +458,7 @@ async function init() {
   $("assess-form").addEventListener("submit", submitAssess);
   syncAtAge();
   await Promise.all([updateDay(), updateYears()]);
+  runHyper();  // the receptor experiment of the preset, once the first views are drawn
 }
 
 document.addEventListener("DOMContentLoaded", init);
