@@ -160,9 +160,10 @@ function drawDose() {
   ];
   const title = "Muscle GLUT4 vs insulin: surface receptors " + at.surface_receptors_muscle.value.toFixed(0) + " % of healthy";
   Plotly.react("fig-dose", traces, layout(title, "insulin (pmol/L)", "surface GLUT4 (% of basal total)",
-    { margin: { l: 60, r: 70, t: 40, b: 45 }, legend: { orientation: "h", y: -0.3 },
+    { legend: { orientation: "h", y: -0.3 },
       xaxis: { type: "log", title: { text: "insulin (pmol/L)" } },
-      yaxis2: { type: "log", title: { text: "insulin needed (pmol/L)" }, overlaying: "y", side: "right", showgrid: false } }), PLOT_CONFIG);
+      yaxis: { title: { text: "surface GLUT4 (%)" }, automargin: true },
+      yaxis2: { type: "log", title: { text: "insulin needed (pmol/L)" }, overlaying: "y", side: "right", showgrid: false, automargin: true } }), PLOT_CONFIG);
   csvLink("csv-dose", ["insulin (pmol/L)", "healthy surface GLUT4 (%)", name + " surface GLUT4 (%)", "insulin needed (pmol/L)"],
     r.insulin_pmol_l.map((x, j) => [x, r.glut4_healthy[j], r.glut4_person[j], r.insulin_needed_pmol_l[j]]));
   const v = d.at_age.values;
@@ -185,7 +186,7 @@ async function runHyper() {
       { x: h.time_h, y: h.insulin_needed_pmol_l, name: "insulin needed (pmol/L)", yaxis: "y2", line: { color: OKABE_ITO[2], dash: "dot" } },
     ];
     Plotly.react("fig-rec-hyper", traces, layout("Hyperinsulinemia, then recovery (" + h.infusion_days + " + " + h.recovery_days + " days)", "time (h)", "% of start",
-      { yaxis2: { title: { text: "pmol/L" }, overlaying: "y", side: "right" } }), PLOT_CONFIG);
+      { yaxis2: { title: { text: "pmol/L" }, overlaying: "y", side: "right", automargin: true } }), PLOT_CONFIG);
     csvLink("csv-rec-hyper", ["time (h)", "insulin (pmol/L)", "surface receptors (%)", "GLUT4 response (%)", "insulin needed (pmol/L)"],
       h.time_h.map((x, j) => [x, h.insulin_pmol_l[j], h.surface_receptors_percent[j], h.glut4_response_percent[j], h.insulin_needed_pmol_l[j]]));
     setStatus("Ready.");
