@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from insulinsim.cohort import CohortSpec, run_cohort, simulate_chunk
+from insulinsim.cohort import CohortSpec, open_client, run_cohort, simulate_chunk
 
 
 def _warm(spec_json: str) -> float:
@@ -60,17 +60,7 @@ def main() -> None:
         best = base
         print(f"{'N':>7} {'workers':>7} {'seconds':>8} {'person-years/s':>15} {'x baseline':>10}")
         for w in args.workers:
-            from distributed import Client, LocalCluster
-
-            cluster = LocalCluster(
-                n_workers=w,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=50,
-            )
-            client = Client(cluster)
-            try:
+            with open_client(workers=w) as client:
                 warm = client.run(_warm, one.to_json())
                 print(f"  {w} worker(s) warmed: {', '.join(f'{v:.0f} s' for v in warm.values())}")
                 for n in args.n:
@@ -80,9 +70,6 @@ def main() -> None:
                     best = max(best, rate)
                     print(f"{n:>7} {w:>7} {r['seconds']:>8.1f} {rate:>15.1f} {rate / base:>10.2f}")
                     shutil.rmtree(out)
-            finally:
-                client.close()
-                cluster.close()
         print(
             f"projected 10,000 people x 10 years at {best:.0f} person-years/s: "
             f"{1e5 / best / 60:.1f} min"

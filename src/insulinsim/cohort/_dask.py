@@ -76,16 +76,14 @@ def open_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         if workers is None
         else int(check_range("--workers", workers, 1, 256, "workers"))
     )
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=40,
-    )
-    client = Client(cluster)
-    try:
+    with (
+        LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
-    finally:
-        client.close()
-        cluster.close()
